@@ -1,0 +1,1 @@
+"""The GraphQL layer: types and thin resolvers over the service layer."""

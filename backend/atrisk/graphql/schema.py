@@ -1,0 +1,103 @@
+"""Query, Mutation and the schema with its extensions."""
+
+from __future__ import annotations
+
+import strawberry
+from graphql import GraphQLError
+from strawberry.extensions import MaskErrors, ParserCache, ValidationCache
+
+from atrisk.graphql.context import Info
+from atrisk.graphql.errors import not_found, to_user_error
+from atrisk.graphql.types import (
+    AddAtRiskEntryInput,
+    AtRiskCategory,
+    AtRiskEntry,
+    AtRiskEntryResult,
+    DeleteAtRiskEntryResult,
+    DeletedAtRiskEntry,
+    UpdateAtRiskEntryInput,
+)
+from atrisk.services import entries
+from atrisk.services.errors import NotFound, ServiceError
+
+
+@strawberry.type
+class Query:
+    @strawberry.field(
+        description="The company's entries in display order: category, position, name."
+    )
+    async def at_risk_entries(
+        self,
+        info: Info,
+        category: AtRiskCategory | None = None,
+        active: bool | None = None,
+    ) -> list[AtRiskEntry]:
+        ctx = info.context
+        rows = await entries.list_entries(ctx.db, ctx.company_id, category, active)
+        return [AtRiskEntry.from_model(row) for row in rows]
+
+    @strawberry.field(description="One entry, or null when your company has none with this id.")
+    async def at_risk_entry(self, info: Info, id: strawberry.ID) -> AtRiskEntry | None:
+        ctx = info.context
+        row = await entries.get_entry(ctx.db, ctx.company_id, id)
+        return None if row is None else AtRiskEntry.from_model(row)
+
+
+@strawberry.type
+class Mutation:
+    @strawberry.mutation(description="Add an entry at the end of its category.")
+    async def add_at_risk_entry(self, info: Info, input: AddAtRiskEntryInput) -> AtRiskEntryResult:
+        ctx = info.context
+        try:
+            row = await entries.add_entry(
+                ctx.db, ctx.company_id, input.category, input.name, input.active
+            )
+        except ServiceError as error:
+            return to_user_error(error)
+        return AtRiskEntry.from_model(row)
+
+    @strawberry.mutation(
+        description="Rename and/or (de)activate an entry. Send `expectedVersion` to refuse "
+        "overwriting someone else's change."
+    )
+    async def update_at_risk_entry(
+        self, info: Info, input: UpdateAtRiskEntryInput
+    ) -> AtRiskEntryResult:
+        ctx = info.context
+        try:
+            row = await entries.update_entry(
+                ctx.db,
+                ctx.company_id,
+                input.id,
+                name=input.name,
+                active=input.active,
+                expected_version=input.expected_version,
+            )
+        except ServiceError as error:
+            return to_user_error(error)
+        return AtRiskEntry.from_model(row)
+
+    @strawberry.mutation(description="Delete an entry permanently.")
+    async def delete_at_risk_entry(self, info: Info, id: strawberry.ID) -> DeleteAtRiskEntryResult:
+        ctx = info.context
+        try:
+            deleted = await entries.delete_entry(ctx.db, ctx.company_id, id)
+        except NotFound as error:
+            return not_found(error)
+        return DeletedAtRiskEntry(id=strawberry.ID(deleted))
+
+
+def is_unexpected(error: GraphQLError) -> bool:
+    """Errors raised by our code are masked; request validation errors are not."""
+    return error.original_error is not None and not isinstance(error.original_error, GraphQLError)
+
+
+schema = strawberry.Schema(
+    query=Query,
+    mutation=Mutation,
+    extensions=[
+        lambda: MaskErrors(should_mask_error=is_unexpected),
+        lambda: ParserCache(maxsize=256),
+        lambda: ValidationCache(maxsize=256),
+    ],
+)

@@ -1,0 +1,1 @@
+"""The domain rules, one transaction per write. Nothing here knows about GraphQL."""

@@ -1,0 +1,66 @@
+"""Companies, and the demo data a first start creates."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from atrisk.db import Database
+from atrisk.domain import Category
+from atrisk.models import Company
+from atrisk.services import entries
+
+DEMO_COMPANY = "Demo Alarm Co."
+
+DEMO_ENTRIES: dict[Category, tuple[tuple[str, bool], ...]] = {
+    Category.REASON: (
+        ("Moving out of area", True),
+        ("Price increase", True),
+        ("Unhappy with service", True),
+        ("Selling the property", False),
+    ),
+    Category.CAUSE: (
+        ("Competitor offer", True),
+        ("Missed service appointment", True),
+        ("False alarms", True),
+    ),
+    Category.RESOLUTION: (
+        ("Retained – rate adjusted", True),
+        ("Retained – equipment upgraded", True),
+        ("Cancelled", True),
+    ),
+    Category.CREDIT_REASON: (
+        ("Monitoring waived 1 month", True),
+        ("Service call fee refunded", True),
+    ),
+}
+
+
+async def find_company(db: Database, name: str) -> Company | None:
+    async with db.read() as session:
+        result = await session.execute(select(Company).where(Company.name == name))
+        return result.scalar_one_or_none()
+
+
+async def create_company(db: Database, name: str) -> Company:
+    async with db.write() as session:
+        company = Company(name=name, data_version=1)
+        session.add(company)
+    return company
+
+
+async def ensure_demo_company(db: Database, *, with_entries: bool) -> tuple[Company, bool]:
+    """The demo company, created on the first start (with example entries if asked)."""
+    if company := await find_company(db, DEMO_COMPANY):
+        return company, False
+    try:
+        company = await create_company(db, DEMO_COMPANY)
+    except IntegrityError:  # another process created it a moment ago
+        found = await find_company(db, DEMO_COMPANY)
+        assert found is not None
+        return found, False
+    if with_entries:
+        for category, rows in DEMO_ENTRIES.items():
+            for name, active in rows:
+                await entries.add_entry(db, company.id, category, name, active)
+    return company, True

@@ -1,0 +1,104 @@
+"""One settings object, read from the environment (see README, "Configuration")."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+Environment = Literal["development", "production"]
+
+DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///data/atrisk.db"
+
+
+class SettingsError(ValueError):
+    """A configuration value is missing or malformed."""
+
+
+def normalise_database_url(url: str) -> str:
+    """Pick the async driver for plain `sqlite://` and `postgresql://` URLs."""
+    for plain, driver in (
+        ("sqlite://", "sqlite+aiosqlite://"),
+        ("postgresql://", "postgresql+asyncpg://"),
+        ("postgres://", "postgresql+asyncpg://"),
+    ):
+        if url.startswith(plain):
+            return driver + url[len(plain) :]
+    if url.startswith(("sqlite+aiosqlite://", "postgresql+asyncpg://")):
+        return url
+    raise SettingsError(
+        "DATABASE_URL must start with sqlite:// or postgresql:// (got an unsupported scheme)"
+    )
+
+
+def _bool(value: str, name: str) -> bool:
+    lowered = value.strip().lower()
+    if lowered in {"1", "true", "yes", "on"}:
+        return True
+    if lowered in {"0", "false", "no", "off"}:
+        return False
+    raise SettingsError(f"{name} must be true or false, not {value!r}")
+
+
+def _int(value: str, name: str, low: int, high: int) -> int:
+    try:
+        number = int(value)
+    except ValueError:
+        raise SettingsError(f"{name} must be a whole number, not {value!r}") from None
+    if not low <= number <= high:
+        raise SettingsError(f"{name} must be between {low} and {high}, not {number}")
+    return number
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    env: Environment = "development"
+    database_url: str = DEFAULT_DATABASE_URL
+    secret_key: str | None = None
+    host: str = "127.0.0.1"
+    port: int = 8000
+    graphql_ide: bool = True
+    seed_demo: bool = True
+    log_level: str = "INFO"
+
+    @property
+    def is_production(self) -> bool:
+        return self.env == "production"
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")
+
+    @property
+    def sqlite_path(self) -> Path | None:
+        """The database file for a file-backed SQLite URL, else None."""
+        prefix = "sqlite+aiosqlite:///"
+        if not self.database_url.startswith(prefix):
+            return None
+        path = self.database_url[len(prefix) :].split("?", 1)[0]
+        if path in {"", ":memory:"}:
+            return None
+        return Path(path)
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
+        env = os.environ if environ is None else environ
+        mode = env.get("ATRISK_ENV", "development").strip().lower()
+        if mode not in {"development", "production"}:
+            raise SettingsError(f"ATRISK_ENV must be development or production, not {mode!r}")
+        production = mode == "production"
+        ide_default = "false" if production else "true"
+        return cls(
+            env="production" if production else "development",
+            database_url=normalise_database_url(env.get("DATABASE_URL", DEFAULT_DATABASE_URL)),
+            secret_key=env.get("ATRISK_SECRET_KEY") or None,
+            host=env.get("ATRISK_HOST", "127.0.0.1"),
+            port=_int(env.get("ATRISK_PORT", "8000"), "ATRISK_PORT", 1, 65535),
+            graphql_ide=_bool(env.get("ATRISK_GRAPHQL_IDE", ide_default), "ATRISK_GRAPHQL_IDE"),
+            seed_demo=_bool(
+                env.get("ATRISK_SEED_DEMO", "false" if production else "true"), "ATRISK_SEED_DEMO"
+            ),
+            log_level=env.get("ATRISK_LOG_LEVEL", "INFO").upper(),
+        )

@@ -1,0 +1,69 @@
+"""Fresh, empty databases for tests: a SQLite file, or a new PostgreSQL database."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+import asyncpg
+import pytest
+from sqlalchemy.engine import make_url
+
+POSTGRES_ENV = "ATRISK_TEST_POSTGRES_URL"
+REQUIRE_ENV = "ATRISK_TEST_REQUIRE"  # comma-separated legs that must not skip: postgres,browser
+
+
+def required(leg: str) -> bool:
+    return leg in {part.strip() for part in os.environ.get(REQUIRE_ENV, "").split(",")}
+
+
+def postgres_admin_url() -> str | None:
+    url = os.environ.get(POSTGRES_ENV)
+    if not url:
+        if required("postgres"):
+            pytest.fail(f"{POSTGRES_ENV} is not set, but the PostgreSQL leg is required")
+        pytest.skip(f"set {POSTGRES_ENV} to run against PostgreSQL")
+    return url
+
+
+def _plain(url: str) -> str:
+    parsed = make_url(url).set(drivername="postgresql")
+    return parsed.render_as_string(hide_password=False)
+
+
+@asynccontextmanager
+async def postgres_database() -> AsyncIterator[str]:
+    """A new, empty PostgreSQL database; dropped afterwards. Yields its asyncpg URL."""
+    admin = postgres_admin_url()
+    assert admin is not None
+    name = f"atrisk_test_{secrets.token_hex(6)}"
+    connection = await asyncpg.connect(_plain(admin))
+    try:
+        await connection.execute(f'CREATE DATABASE "{name}"')
+    finally:
+        await connection.close()
+    url = make_url(admin).set(drivername="postgresql+asyncpg", database=name)
+    try:
+        yield url.render_as_string(hide_password=False)
+    finally:
+        connection = await asyncpg.connect(_plain(admin))
+        try:
+            await connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        finally:
+            await connection.close()
+
+
+def sqlite_url(directory: Path) -> str:
+    return f"sqlite+aiosqlite:///{directory / 'atrisk.db'}"
+
+
+@asynccontextmanager
+async def fresh_database(kind: str, directory: Path) -> AsyncIterator[str]:
+    if kind == "postgres":
+        async with postgres_database() as url:
+            yield url
+    else:
+        yield sqlite_url(directory)

@@ -1,0 +1,93 @@
+"""Small helpers for talking GraphQL over HTTP in tests."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx
+
+ENTRY_FIELDS = "id category name active position version createdAt updatedAt"
+
+RESULT_FIELDS = f"""
+  __typename
+  ... on AtRiskEntry {{ {ENTRY_FIELDS} }}
+  ... on ValidationError {{ message field }}
+  ... on NotFoundError {{ message id }}
+  ... on VersionConflictError {{ message current {{ {ENTRY_FIELDS} }} }}
+"""
+
+ADD = f"""
+mutation Add($input: AddAtRiskEntryInput!) {{
+  addAtRiskEntry(input: $input) {{ {RESULT_FIELDS} }}
+}}"""
+
+UPDATE = f"""
+mutation Update($input: UpdateAtRiskEntryInput!) {{
+  updateAtRiskEntry(input: $input) {{ {RESULT_FIELDS} }}
+}}"""
+
+DELETE = """
+mutation Delete($id: ID!) {
+  deleteAtRiskEntry(id: $id) {
+    __typename
+    ... on DeletedAtRiskEntry { id }
+    ... on NotFoundError { message id }
+  }
+}"""
+
+LIST = f"""
+query List($category: AtRiskCategory, $active: Boolean) {{
+  atRiskEntries(category: $category, active: $active) {{ {ENTRY_FIELDS} }}
+}}"""
+
+GET = f"""
+query Get($id: ID!) {{ atRiskEntry(id: $id) {{ {ENTRY_FIELDS} }} }}"""
+
+
+async def post(
+    client: httpx.AsyncClient, query: str, variables: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    """POST a document; return the whole JSON body (data and errors)."""
+    response = await client.post("/graphql", json={"query": query, "variables": variables or {}})
+    assert response.status_code == 200, response.text
+    body: dict[str, Any] = response.json()
+    return body
+
+
+async def gql(
+    client: httpx.AsyncClient, query: str, variables: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    """POST a document that must succeed; return its data."""
+    body = await post(client, query, variables)
+    assert "errors" not in body, body["errors"]
+    data: dict[str, Any] = body["data"]
+    return data
+
+
+class Api:
+    """The at-risk operations as one-liners over an HTTP client."""
+
+    def __init__(self, client: httpx.AsyncClient) -> None:
+        self.client = client
+
+    async def add(self, category: str, name: str, active: bool | None = None) -> dict[str, Any]:
+        payload: dict[str, Any] = {"category": category, "name": name}
+        if active is not None:
+            payload["active"] = active
+        return (await gql(self.client, ADD, {"input": payload}))["addAtRiskEntry"]
+
+    async def update(self, entry_id: str, **changes: Any) -> dict[str, Any]:
+        payload = {"id": entry_id, **changes}
+        return (await gql(self.client, UPDATE, {"input": payload}))["updateAtRiskEntry"]
+
+    async def delete(self, entry_id: str) -> dict[str, Any]:
+        return (await gql(self.client, DELETE, {"id": entry_id}))["deleteAtRiskEntry"]
+
+    async def list(
+        self, category: str | None = None, active: bool | None = None
+    ) -> list[dict[str, Any]]:
+        variables = {"category": category, "active": active}
+        return (await gql(self.client, LIST, variables))["atRiskEntries"]
+
+    async def get(self, entry_id: str) -> dict[str, Any] | None:
+        return (await gql(self.client, GET, {"id": entry_id}))["atRiskEntry"]
