@@ -11,7 +11,7 @@ from pathlib import Path
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse
-from starlette.routing import Mount, Route
+from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from atrisk.db import Database
@@ -50,13 +50,15 @@ def create_app(settings: Settings | None = None) -> Starlette:
         company, created = await ensure_demo_company(db, with_entries=settings.seed_demo)
         app.state.company_id = company.id
         if created:
-            logger.info("created the demo company %r with example entries", company.name)
+            logger.info("created the demo company %r", company.name)
+        base = f"http://{settings.host}:{settings.port}"
+        logger.info("web page: %s/   GraphQL IDE: %s/graphql", base, base)
         try:
             yield
         finally:
             await db.dispose()
 
-    routes = [
+    routes: list[BaseRoute] = [
         Route("/graphql", GraphQLView(db, graphql_ide=settings.graphql_ide)),
         Route("/healthz", healthz),
         Route("/readyz", readyz),

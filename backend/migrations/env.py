@@ -5,11 +5,12 @@ from __future__ import annotations
 import asyncio
 
 from alembic import context
-from atrisk.models import Base
-from atrisk.settings import Settings, normalise_database_url
 from sqlalchemy import Connection
 from sqlalchemy.ext.asyncio import create_async_engine
 from sqlalchemy.pool import NullPool
+
+from atrisk.models import Base
+from atrisk.settings import Settings, normalise_database_url
 
 config = context.config
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 import httpx
 
@@ -74,20 +74,26 @@ class Api:
         payload: dict[str, Any] = {"category": category, "name": name}
         if active is not None:
             payload["active"] = active
-        return (await gql(self.client, ADD, {"input": payload}))["addAtRiskEntry"]
+        return cast(
+            dict[str, Any], (await gql(self.client, ADD, {"input": payload}))["addAtRiskEntry"]
+        )
 
     async def update(self, entry_id: str, **changes: Any) -> dict[str, Any]:
         payload = {"id": entry_id, **changes}
-        return (await gql(self.client, UPDATE, {"input": payload}))["updateAtRiskEntry"]
+        data = await gql(self.client, UPDATE, {"input": payload})
+        return cast(dict[str, Any], data["updateAtRiskEntry"])
 
     async def delete(self, entry_id: str) -> dict[str, Any]:
-        return (await gql(self.client, DELETE, {"id": entry_id}))["deleteAtRiskEntry"]
+        data = await gql(self.client, DELETE, {"id": entry_id})
+        return cast(dict[str, Any], data["deleteAtRiskEntry"])
 
     async def list(
         self, category: str | None = None, active: bool | None = None
     ) -> list[dict[str, Any]]:
         variables = {"category": category, "active": active}
-        return (await gql(self.client, LIST, variables))["atRiskEntries"]
+        data = await gql(self.client, LIST, variables)
+        return cast(list[dict[str, Any]], data["atRiskEntries"])
 
     async def get(self, entry_id: str) -> dict[str, Any] | None:
-        return (await gql(self.client, GET, {"id": entry_id}))["atRiskEntry"]
+        data = await gql(self.client, GET, {"id": entry_id})
+        return cast(dict[str, Any] | None, data["atRiskEntry"])

@@ -6,11 +6,11 @@ import strawberry
 from graphql import GraphQLError
 from strawberry.extensions import MaskErrors, ParserCache, ValidationCache
 
+from atrisk.domain import Category
 from atrisk.graphql.context import Info
 from atrisk.graphql.errors import not_found, to_user_error
 from atrisk.graphql.types import (
     AddAtRiskEntryInput,
-    AtRiskCategory,
     AtRiskEntry,
     AtRiskEntryResult,
     DeleteAtRiskEntryResult,
@@ -29,7 +29,7 @@ class Query:
     async def at_risk_entries(
         self,
         info: Info,
-        category: AtRiskCategory | None = None,
+        category: Category | None = None,
         active: bool | None = None,
     ) -> list[AtRiskEntry]:
         ctx = info.context

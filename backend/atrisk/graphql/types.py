@@ -10,17 +10,15 @@ import strawberry
 from atrisk import models
 from atrisk.domain import Category
 
-AtRiskCategory = strawberry.enum(
-    Category,
-    name="AtRiskCategory",
-    description="The four picklists, in display order.",
+strawberry.enum(
+    Category, name="AtRiskCategory", description="The four picklists, in display order."
 )
 
 
 @strawberry.type(description="One choice in a company's at-risk picklist.")
 class AtRiskEntry:
     id: strawberry.ID
-    category: AtRiskCategory
+    category: Category
     name: str
     active: bool
     position: int
@@ -80,7 +78,7 @@ DeleteAtRiskEntryResult = Annotated[
 
 @strawberry.input
 class AddAtRiskEntryInput:
-    category: AtRiskCategory
+    category: Category
     name: str
     active: bool = True
 

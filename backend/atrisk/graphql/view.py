@@ -27,7 +27,7 @@ class GraphQLView(GraphQL[Context, None]):
 
     async def get_context(
         self, request: Request | WebSocket, response: Response | WebSocket
-    ) -> Context:  # type: ignore[override]
+    ) -> Context:
         assert isinstance(request, Request)
         assert isinstance(response, Response)
         return Context(
@@ -37,7 +37,7 @@ class GraphQLView(GraphQL[Context, None]):
             company_id=request.app.state.company_id,
         )
 
-    def encode_json(self, data: object) -> bytes:  # type: ignore[override]
+    def encode_json(self, data: object) -> bytes:
         return orjson.dumps(data)
 
     def decode_json(self, data: str | bytes) -> Any:

@@ -141,13 +141,16 @@ async def update_entry(
     if name is None and active is None:
         raise ValidationFailed("input", "Give a new name, a new active value, or both.")
     checked = _checked_name(name) if name is not None else None
+    category: Category | None = None
     try:
         async with db.write() as session:
             await _claim_company(session, company_id)
             entry = await _find(session, company_id, entry_id)
             if entry is None:
                 raise NotFound(entry_id)
+            category = entry.category
             if expected_version is not None and expected_version != entry.version:
+                session.expunge(entry)  # keep its values through the rollback
                 raise VersionConflict(entry, expected_version)
             changed = False
             if checked is not None and checked[0] != entry.name:
@@ -164,9 +167,8 @@ async def update_entry(
                 entry.updated_at = utcnow()
     except IntegrityError:
         assert checked is not None
-        raise await _clash_after_race(
-            db, company_id, entry.category, checked[1], checked[0]
-        ) from None
+        assert category is not None
+        raise await _clash_after_race(db, company_id, category, checked[1], checked[0]) from None
     return entry
 
 

@@ -1,0 +1,46 @@
+"""Probes, the schema file, and the migrations matching the models."""
+
+from pathlib import Path
+
+import httpx
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+
+from atrisk.app import create_app
+from atrisk.graphql.schema import schema
+from atrisk.models import Base
+from atrisk.settings import Settings
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+async def test_probes_answer_when_fine(client):
+    health = await client.get("/healthz")
+    assert (health.status_code, health.json()) == (200, {"status": "ok"})
+    ready = await client.get("/readyz")
+    assert (ready.status_code, ready.json()["status"]) == (200, "ready")
+
+
+async def test_readyz_fails_when_the_database_is_unreachable():
+    # Nothing listens on port 1: the process is alive, the database is not.
+    app = create_app(Settings(database_url="postgresql+asyncpg://nobody@127.0.0.1:1/none"))
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
+        health = await client.get("/healthz")
+        ready = await client.get("/readyz")
+    assert health.status_code == 200
+    assert ready.status_code == 503
+    assert ready.json() == {"status": "unavailable", "database": "unreachable"}
+
+
+def test_schema_file_matches_the_code():
+    on_disk = (ROOT / "schema.graphql").read_text(encoding="utf-8")
+    assert on_disk == schema.as_str() + "\n", "schema.graphql is stale: run `make schema`"
+
+
+async def test_migrations_match_the_models(db):
+    def diff(connection):
+        return compare_metadata(MigrationContext.configure(connection), Base.metadata)
+
+    async with db.engine.connect() as connection:
+        assert await connection.run_sync(diff) == []

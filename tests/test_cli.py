@@ -1,0 +1,91 @@
+"""The `atrisk` command, run as a real process."""
+
+import subprocess
+
+import httpx
+
+from atrisk.graphql.schema import schema
+from atrisk.services.companies import DEMO_ENTRIES
+from tests.utils.server import ATRISK, running_server, server_env
+
+LIST = {"query": "{ atRiskEntries { id category name active } }"}
+
+
+def run(*args, env=None):
+    return subprocess.run(
+        [str(ATRISK), *args], capture_output=True, text=True, env=env, timeout=60, check=False
+    )
+
+
+def test_migrate_is_idempotent(sqlite_url):
+    env = server_env(sqlite_url)
+    first = run("migrate", env=env)
+    second = run("migrate", env=env)
+    assert (first.returncode, second.returncode) == (0, 0), first.stderr + second.stderr
+    assert "up to date" in second.stdout
+
+
+def test_export_schema_prints_the_sdl(tmp_path):
+    result = run("export-schema")
+    assert result.returncode == 0
+    assert result.stdout == schema.as_str() + "\n"
+    target = tmp_path / "schema.graphql"
+    assert run("export-schema", "--output", str(target)).returncode == 0
+    assert target.read_text() == result.stdout
+
+
+def test_bad_configuration_is_refused_clearly(sqlite_url):
+    result = run("migrate", env=server_env(sqlite_url, ATRISK_ENV="staging"))
+    assert result.returncode == 2
+    assert "ATRISK_ENV must be development or production" in result.stderr
+    result = run("migrate", env=server_env("mysql://x"))
+    assert result.returncode == 2
+    assert "DATABASE_URL must start with sqlite:// or postgresql://" in result.stderr
+
+
+def test_serve_refuses_a_bad_port():
+    result = run("serve", "--port", "70000")
+    assert result.returncode == 2
+    assert "port must be between 1 and 65535" in result.stderr
+
+
+def test_first_start_seeds_the_demo_and_data_survives_restarts(tmp_path):
+    env = server_env(f"sqlite:///{tmp_path / 'data' / 'atrisk.db'}", ATRISK_SEED_DEMO="true")
+    with running_server(env, tmp_path) as server:
+        rows = httpx.post(f"{server.base_url}/graphql", json=LIST).json()["data"]["atRiskEntries"]
+        added = httpx.post(
+            f"{server.base_url}/graphql",
+            json={
+                "query": 'mutation { addAtRiskEntry(input: {category: CAUSE, name: "Kept"}) '
+                "{ __typename } }"
+            },
+        ).json()
+        output = server.output()
+    assert added == {"data": {"addAtRiskEntry": {"__typename": "AtRiskEntry"}}}
+    assert f"web page: {server.base_url}/" in output
+    assert f"GraphQL IDE: {server.base_url}/graphql" in output
+    expected = {
+        (c.name, name, active) for c, items in DEMO_ENTRIES.items() for name, active in items
+    }
+    assert {(r["category"], r["name"], r["active"]) for r in rows} == expected
+    names = {r["name"] for r in rows}
+    for required in (
+        "Moving out of area",
+        "Price increase",
+        "Competitor offer",
+        "Retained – rate adjusted",
+        "Monitoring waived 1 month",
+    ):
+        assert required in names
+
+    with running_server(env, tmp_path) as server:
+        again = httpx.post(f"{server.base_url}/graphql", json=LIST).json()["data"]["atRiskEntries"]
+    assert len(again) == len(rows) + 1
+    assert "Kept" in {r["name"] for r in again}
+
+
+def test_serve_offers_graphiql_on_the_given_port(tmp_path, sqlite_url):
+    with running_server(server_env(sqlite_url), tmp_path) as server:
+        response = httpx.get(f"{server.base_url}/graphql", headers={"accept": "text/html"})
+    assert response.status_code == 200
+    assert "graphiql" in response.text.lower()
