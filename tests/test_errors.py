@@ -36,6 +36,9 @@ async def test_unexpected_errors_are_masked_and_logged_with_traceback(broken_app
     assert "Traceback" in caplog.text
 
 
-async def test_request_errors_are_not_masked(client):
-    body = await post(client, "{ atRiskEntries { nope } }")
+async def test_request_errors_are_not_masked_nor_logged_as_errors(client, caplog):
+    with caplog.at_level(logging.INFO):
+        body = await post(client, "{ atRiskEntries { nope } }")
     assert "nope" in body["errors"][0]["message"]
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
+    assert "request error" in caplog.text

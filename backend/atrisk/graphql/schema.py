@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import logging
+
 import strawberry
 from graphql import GraphQLError
 from strawberry.extensions import MaskErrors, ParserCache, ValidationCache
+from strawberry.types import ExecutionContext
 
 from atrisk.domain import Category
 from atrisk.graphql.context import Info
@@ -19,6 +22,8 @@ from atrisk.graphql.types import (
 )
 from atrisk.services import entries
 from atrisk.services.errors import NotFound, ServiceError
+
+logger = logging.getLogger("atrisk.graphql")
 
 
 @strawberry.type
@@ -92,7 +97,19 @@ def is_unexpected(error: GraphQLError) -> bool:
     return error.original_error is not None and not isinstance(error.original_error, GraphQLError)
 
 
-schema = strawberry.Schema(
+class AtRiskSchema(strawberry.Schema):
+    def process_errors(
+        self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
+    ) -> None:
+        """Log our own failures with their traceback; a client's bad request only briefly."""
+        for error in errors:
+            if is_unexpected(error):
+                logger.error("unexpected error: %s", error.message, exc_info=error.original_error)
+            else:
+                logger.info("request error: %s", error.message)
+
+
+schema = AtRiskSchema(
     query=Query,
     mutation=Mutation,
     extensions=[
