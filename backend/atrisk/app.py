@@ -12,13 +12,13 @@ from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import BaseRoute, Mount, Route
-from starlette.staticfiles import StaticFiles
 
 from atrisk.db import Database
 from atrisk.graphql.view import GraphQLView
 from atrisk.migrate import upgrade_async
 from atrisk.services.companies import ensure_demo_company
 from atrisk.settings import Settings
+from atrisk.webpage import WebPage
 
 logger = logging.getLogger("atrisk")
 
@@ -64,7 +64,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         Route("/readyz", readyz),
     ]
     if FRONTEND.is_dir():
-        routes.append(Mount("/", StaticFiles(directory=FRONTEND, html=True), name="frontend"))
+        routes.append(Mount("/", WebPage(directory=FRONTEND, html=True), name="frontend"))
     app = Starlette(routes=routes, lifespan=lifespan)
     app.state.settings = settings
     app.state.db = db
