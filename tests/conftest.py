@@ -1,1 +1,1 @@
-pytest_plugins = ["tests.utils.fixtures"]
+pytest_plugins = ["tests.utils.fixtures", "tests.utils.browser"]

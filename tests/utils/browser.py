@@ -1,0 +1,98 @@
+"""Browser-test plumbing: which Chromium to launch, the server, screenshots on failure.
+
+Chromium comes from ATRISK_CHROMIUM, else Debian's /usr/bin/chromium (or `chromium`
+on PATH), else Playwright's own download when present. Without one the browser
+tests skip, unless ATRISK_TEST_REQUIRE names `browser`: then they fail.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from playwright.sync_api import Error as PlaywrightError
+from playwright.sync_api import Page, Playwright
+
+from tests.utils.databases import required, sqlite_url
+from tests.utils.server import Server, running_server, server_env
+
+ARTIFACTS = Path(__file__).resolve().parent.parent / "artifacts"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+
+
+def chromium_executable(playwright: Playwright) -> str | None:
+    """The Chromium to use, or None when there is none on this machine."""
+    candidates = [
+        os.environ.get("ATRISK_CHROMIUM"),
+        "/usr/bin/chromium",
+        shutil.which("chromium"),
+        shutil.which("chromium-browser"),
+    ]
+    for candidate in candidates:
+        if candidate and os.path.isfile(candidate) and os.access(candidate, os.X_OK):
+            return candidate
+    bundled = playwright.chromium.executable_path
+    return bundled if os.path.isfile(bundled) else None
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(playwright: Playwright) -> dict[str, Any]:
+    executable = chromium_executable(playwright)
+    if executable is None:
+        message = "no Chromium found (set ATRISK_CHROMIUM or install Debian's chromium)"
+        if required("browser"):
+            pytest.fail(f"{message}, but the browser tests are required")
+        pytest.skip(message)
+    return {"executable_path": executable, "args": CHROMIUM_ARGS}
+
+
+def serve_fresh(directory: Path) -> Iterator[Server]:
+    env = server_env(sqlite_url(directory), ATRISK_LOG_LEVEL="WARNING")
+    with running_server(env, directory) as running:
+        yield running
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    """One real server per test module, with its own fresh SQLite database."""
+    yield from serve_fresh(tmp_path_factory.mktemp("server"))
+
+
+@pytest.fixture
+def fresh_server(tmp_path: Path) -> Iterator[Server]:
+    """A real server of this test alone, with an empty SQLite database."""
+    yield from serve_fresh(tmp_path)
+
+
+def graphql(server: Server, query: str, variables: dict[str, Any] | None = None) -> Any:
+    """A second client: POST a document straight to the server, return its data."""
+    response = httpx.post(
+        f"{server.base_url}/graphql", json={"query": query, "variables": variables or {}}
+    )
+    response.raise_for_status()
+    body = response.json()
+    assert "errors" not in body, body["errors"]
+    return body["data"]
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Any:
+    report = yield
+    if report.when == "call" and report.failed:
+        page = getattr(item, "funcargs", {}).get("page")
+        if isinstance(page, Page) and not page.is_closed():
+            path = ARTIFACTS / (re.sub(r"[^\w.-]+", "_", item.nodeid).strip("_") + ".png")
+            try:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                page.screenshot(path=path, full_page=True)
+            except PlaywrightError as error:
+                report.sections.append(("screenshot", f"could not take one: {error}"))
+            else:
+                report.sections.append(("screenshot", str(path)))
+    return report
