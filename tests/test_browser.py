@@ -93,6 +93,13 @@ def expect_count(page: Page, category: Category, count: int) -> None:
     expect(heading).to_have_accessible_name(f"{category.title} {count} {noun}")
 
 
+def sent_input(request: Request) -> dict[str, Any]:
+    body = request.post_data_json
+    assert body is not None
+    sent: dict[str, Any] = body["variables"]["input"]
+    return sent
+
+
 def is_update(request: Request) -> bool:
     return request.url.endswith("/graphql") and "UpdateAtRiskEntry" in (request.post_data or "")
 
@@ -170,8 +177,7 @@ def test_view_and_edit_an_entry(page: Page, server: Server, category: Category) 
     expect(window).to_be_hidden()
     expect(row(page, category, renamed, "Active")).to_be_focused()
     expect(row(page, category, entry["name"])).to_have_count(0)
-    sent = update.value.post_data_json["variables"]["input"]
-    assert sent["expectedVersion"] == entry["version"]
+    assert sent_input(update.value)["expectedVersion"] == entry["version"]
     saved = stored_entry(server, category, renamed)
     assert saved is not None
     assert (saved["id"], saved["version"]) == (entry["id"], entry["version"] + 1)
@@ -357,7 +363,7 @@ def test_a_version_conflict_reloads_the_current_values(page: Page, server: Serve
         window.get_by_role("button", name="Save").click()
     expect(window).to_be_hidden()
     expect(row(page, REASON, mine, "Inactive")).to_be_focused()
-    assert update.value.post_data_json["variables"]["input"]["expectedVersion"] == 2
+    assert sent_input(update.value)["expectedVersion"] == 2
     saved = stored_entry(server, REASON, mine)
     assert saved is not None
     assert saved["version"] == 3

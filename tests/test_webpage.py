@@ -9,9 +9,9 @@ from pathlib import Path
 
 import httpx
 import pytest
+
 from atrisk.app import FRONTEND, create_app
 from atrisk.webpage import media_type_for
-
 from tests.utils.fixtures import test_settings
 
 MODULES = sorted(path.name for path in FRONTEND.glob("*.js"))

@@ -96,3 +96,9 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
             else:
                 report.sections.append(("screenshot", str(path)))
     return report
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Run the browser tests last: sync Playwright keeps its event loop running until the
+    session ends, and async tests cannot start a loop of their own while it does."""
+    items.sort(key=lambda item: item.get_closest_marker("browser") is not None)
