@@ -6,6 +6,7 @@ names of its own, so the tests do not disturb one another.
 
 from __future__ import annotations
 
+import json
 import re
 import secrets
 from collections.abc import Iterator
@@ -698,3 +699,59 @@ def test_the_page_works_under_a_strict_content_security_policy(
     page.wait_for_function("window.violations.length > 0")
     assert page.evaluate("window.violations") == ["style-src-elem"]
     browser_errors[:] = [e for e in browser_errors if "Content Security Policy" not in e]
+
+
+# The fetch helper tells sign-in problems apart (for accounts: sign-in form, viewer rights).
+
+
+@pytest.mark.parametrize(
+    ("status", "body", "kind"),
+    [
+        (
+            200,
+            {"data": None, "errors": [{"message": "x", "extensions": {"code": "UNAUTHENTICATED"}}]},
+            "unauthenticated",
+        ),
+        (
+            200,
+            {"data": None, "errors": [{"message": "x", "extensions": {"code": "FORBIDDEN"}}]},
+            "forbidden",
+        ),
+        (401, None, "unauthenticated"),
+        (403, None, "forbidden"),
+        (200, {"data": None, "errors": [{"message": "Unexpected error."}]}, "server"),
+        (502, None, "server"),
+    ],
+    ids=["code-unauthenticated", "code-forbidden", "http-401", "http-403", "error", "http-502"],
+)
+def test_the_fetch_helper_reports_the_kind_of_failure(
+    page: Page, server: Server, browser_errors: list[str], status: int, body: Any, kind: str
+) -> None:
+    open_page(page, server)
+    content = "" if body is None else json.dumps(body)
+    page.route(
+        "**/graphql",
+        lambda route: route.fulfill(status=status, content_type="application/json", body=content),
+    )
+    failure = page.evaluate(
+        """async () => {
+            const { graphql } = await import("./graphql.js");
+            try { await graphql("AtRiskEntries"); return null; }
+            catch (error) { return { name: error.name, kind: error.kind, status: error.status }; }
+        }"""
+    )
+    assert failure == {"name": "ApiError", "kind": kind, "status": status}
+    browser_errors[:] = [e for e in browser_errors if "Failed to load resource" not in e]
+
+
+def test_a_signed_out_answer_says_so_instead_of_a_blank_page(page: Page, server: Server) -> None:
+    errors = [{"message": "Sign in first.", "extensions": {"code": "UNAUTHENTICATED"}}]
+    page.route(
+        "**/graphql",
+        lambda route: route.fulfill(json={"data": None, "errors": errors}),
+    )
+    page.goto(server.base_url)
+    expect(page.get_by_role("alert")).to_have_text(
+        "You are signed out. Sign in to see the entries."
+    )
+    expect(page.get_by_role("button", name="Retry")).to_be_visible()
