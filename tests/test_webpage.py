@@ -12,7 +12,7 @@ import pytest
 
 from atrisk.app import FRONTEND, create_app
 from atrisk.webpage import media_type_for
-from tests.utils.fixtures import test_settings
+from tests.utils import fixtures
 
 MODULES = sorted(path.name for path in FRONTEND.glob("*.js"))
 
@@ -20,7 +20,7 @@ MODULES = sorted(path.name for path in FRONTEND.glob("*.js"))
 @pytest.fixture
 async def client(sqlite_url: str) -> AsyncIterator[httpx.AsyncClient]:
     """The app without its lifespan: static files need no database."""
-    transport = httpx.ASGITransport(app=create_app(test_settings(sqlite_url)))
+    transport = httpx.ASGITransport(app=create_app(fixtures.test_settings(sqlite_url)))
     async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as http:
         yield http
 
