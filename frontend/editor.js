@@ -24,6 +24,7 @@ export class EntryEditor {
     this.returnFocus = null;
     this.busy = false;
     this.opened = 0;
+    this.typed = "";
 
     const find = (selector) => dialog.querySelector(selector);
     this.form = find("form");
@@ -31,6 +32,7 @@ export class EntryEditor {
     this.label = find("#entry-name-label");
     this.input = find("#entry-name");
     this.error = find("#entry-name-error");
+    this.restore = find("#entry-restore");
     this.switch = find("#entry-active");
     this.actions = find("#editor-actions");
     this.deleteButton = find("#editor-delete");
@@ -44,6 +46,7 @@ export class EntryEditor {
     });
     this.switch.addEventListener("click", () => this.setActive(!this.active));
     this.input.addEventListener("input", () => this.clearError());
+    this.restore.addEventListener("click", () => this.restoreTyped());
     find("#editor-cancel").addEventListener("click", () => this.dialog.close());
     this.deleteButton.addEventListener("click", () => this.askToDelete());
     this.confirmCancel.addEventListener("click", () => this.cancelDelete());
@@ -152,8 +155,10 @@ export class EntryEditor {
           this.entry = result.current;
           this.input.value = result.current.name;
           this.setActive(result.current.active);
-          const yours = typed.trim() === result.current.name ? "" : ` You had typed “${typed}”.`;
-          this.showError(`${result.message}${yours}`);
+          const lost = typed.trim() !== result.current.name;
+          this.showError(result.message + (lost ? ` You had typed “${typed}”.` : ""));
+          this.typed = typed;
+          this.restore.hidden = !lost;
         }
         return;
       case "NotFoundError":
@@ -226,6 +231,7 @@ export class EntryEditor {
   showError(message) {
     this.error.textContent = message;
     this.error.hidden = false;
+    this.restore.hidden = true;
     this.input.setAttribute("aria-invalid", "true");
     this.input.focus();
   }
@@ -233,7 +239,15 @@ export class EntryEditor {
   clearError() {
     this.error.textContent = "";
     this.error.hidden = true;
+    this.restore.hidden = true;
     this.input.removeAttribute("aria-invalid");
+  }
+
+  /** After a conflict: put back what the user had typed, to save it over the current one. */
+  restoreTyped() {
+    this.input.value = this.typed;
+    this.clearError();
+    this.input.focus();
   }
 
   setBusy(on) {

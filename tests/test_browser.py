@@ -359,7 +359,10 @@ def test_a_version_conflict_reloads_the_current_values(page: Page, server: Serve
     assert saved is not None
     assert saved["version"] == 2
 
-    field.fill(mine)
+    window.get_by_role("button", name="Use my text").click()
+    expect(field).to_have_value(mine)
+    expect(field).to_be_focused()
+    expect(field).to_have_accessible_description("")
     with page.expect_request(is_update) as update:
         window.get_by_role("button", name="Save").click()
     expect(window).to_be_hidden()
