@@ -14,6 +14,7 @@ from starlette.responses import JSONResponse
 from starlette.routing import BaseRoute, Mount, Route
 
 from atrisk.db import Database
+from atrisk.graphql.read_cache import ReadCache
 from atrisk.graphql.view import GraphQLView
 from atrisk.migrate import upgrade_async
 from atrisk.services.companies import ensure_demo_company
@@ -59,7 +60,16 @@ def create_app(settings: Settings | None = None) -> Starlette:
             await db.dispose()
 
     routes: list[BaseRoute] = [
-        Route("/graphql", GraphQLView(db, graphql_ide=settings.graphql_ide)),
+        Route(
+            "/graphql",
+            GraphQLView(
+                db,
+                graphql_ide=settings.graphql_ide,
+                read_cache=ReadCache(settings.read_cache_mb * 2**20)
+                if settings.read_cache_mb
+                else None,
+            ),
+        ),
         Route("/healthz", healthz),
         Route("/readyz", readyz),
     ]

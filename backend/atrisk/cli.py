@@ -29,6 +29,9 @@ def _serve(settings: Settings, args: argparse.Namespace) -> int:
         port=settings.port,
         log_level=settings.log_level.lower(),
         access_log=not settings.is_production,
+        # The fast event loop and HTTP parser in production; "auto" picks them when installed.
+        loop="uvloop" if settings.is_production else "auto",
+        http="httptools" if settings.is_production else "auto",
         proxy_headers=False,
     )
     return 0

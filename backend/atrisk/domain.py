@@ -6,6 +6,7 @@ import enum
 import unicodedata
 
 NAME_MAX_LENGTH = 100
+CATEGORY_MAX_ENTRIES = 1000
 
 
 class Category(enum.Enum):

@@ -62,6 +62,7 @@ class Settings:
     graphql_ide: bool = True
     seed_demo: bool = True
     log_level: str = "INFO"
+    read_cache_mb: int = 16
 
     @property
     def is_production(self) -> bool:
@@ -101,4 +102,7 @@ class Settings:
                 env.get("ATRISK_SEED_DEMO", "false" if production else "true"), "ATRISK_SEED_DEMO"
             ),
             log_level=env.get("ATRISK_LOG_LEVEL", "INFO").upper(),
+            read_cache_mb=_int(
+                env.get("ATRISK_READ_CACHE_MB", "16"), "ATRISK_READ_CACHE_MB", 0, 4096
+            ),
         )

@@ -9,6 +9,7 @@ import strawberry
 
 from atrisk import models
 from atrisk.domain import Category
+from atrisk.services.entries import EntryRow
 
 strawberry.enum(
     Category, name="AtRiskCategory", description="The four picklists, in display order."
@@ -27,10 +28,12 @@ class AtRiskEntry:
     updated_at: datetime
 
     @classmethod
-    def from_model(cls, row: models.AtRiskEntry) -> AtRiskEntry:
+    def from_model(cls, row: models.AtRiskEntry | EntryRow) -> AtRiskEntry:
         return cls(
             id=strawberry.ID(row.id),
-            category=row.category,
+            # The plain value: graphql-core serialises it with one dict lookup, while an
+            # enum member makes Strawberry scan the enum's values for every row.
+            category=row.category.value,
             name=row.name,
             active=row.active,
             position=row.position,

@@ -42,6 +42,15 @@ async def find_company(db: Database, name: str) -> Company | None:
         return result.scalar_one_or_none()
 
 
+async def data_version(db: Database, company_id: str) -> int | None:
+    """The company's data version (one primary-key lookup); None if there is no such company."""
+    async with db.read() as session:
+        version: int | None = await session.scalar(
+            select(Company.data_version).where(Company.id == company_id)
+        )
+        return version
+
+
 async def create_company(db: Database, name: str) -> Company:
     async with db.write() as session:
         company = Company(name=name, data_version=1)

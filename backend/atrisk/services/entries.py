@@ -4,17 +4,31 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from datetime import datetime
 
-from sqlalchemy import func, select, update
+from sqlalchemy import Row, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from atrisk.db import Database
-from atrisk.domain import Category, InvalidName, name_key, normalise_name
+from atrisk.domain import CATEGORY_MAX_ENTRIES, Category, InvalidName, name_key, normalise_name
 from atrisk.models import AtRiskEntry, Company, utcnow
 from atrisk.services.errors import NotFound, ValidationFailed, VersionConflict
 
 _ID_PATTERN = re.compile(r"[0-9a-f]{32}")
+
+# What a listing shows, as plain rows: no ORM objects to build per row.
+EntryRow = Row[str, Category, str, bool, int, int, datetime, datetime]
+_LISTING_COLUMNS = (
+    AtRiskEntry.id,
+    AtRiskEntry.category,
+    AtRiskEntry.name,
+    AtRiskEntry.active,
+    AtRiskEntry.position,
+    AtRiskEntry.version,
+    AtRiskEntry.created_at,
+    AtRiskEntry.updated_at,
+)
 
 
 def _canonical_id(entry_id: str) -> str | None:
@@ -79,16 +93,19 @@ async def list_entries(
     company_id: str,
     category: Category | None = None,
     active: bool | None = None,
-) -> Sequence[AtRiskEntry]:
-    """Entries in display order: category, then position, then name."""
-    query = select(AtRiskEntry).where(AtRiskEntry.company_id == company_id)
+) -> Sequence[EntryRow]:
+    """Entries in display order: category, then position, then name.
+
+    One SELECT of the listed columns, walking the listing index in its own order.
+    """
+    query = select(*_LISTING_COLUMNS).where(AtRiskEntry.company_id == company_id)
     if category is not None:
         query = query.where(AtRiskEntry.category == category)
     if active is not None:
         query = query.where(AtRiskEntry.active == active)
     query = query.order_by(AtRiskEntry.category, AtRiskEntry.position, AtRiskEntry.name_key)
     async with db.read() as session:
-        return (await session.execute(query)).scalars().all()
+        return (await session.execute(query)).all()
 
 
 async def get_entry(db: Database, company_id: str, entry_id: str) -> AtRiskEntry | None:
@@ -103,13 +120,21 @@ async def add_entry(
     try:
         async with db.write() as session:
             await _claim_company(session, company_id)
+            count, last = (
+                await session.execute(
+                    select(func.count(), func.max(AtRiskEntry.position)).where(
+                        AtRiskEntry.company_id == company_id, AtRiskEntry.category == category
+                    )
+                )
+            ).one()
+            if count >= CATEGORY_MAX_ENTRIES:
+                raise ValidationFailed(
+                    "category",
+                    f"{category.title} already holds {CATEGORY_MAX_ENTRIES:,} entries, the most "
+                    "a category can hold. Delete or reuse an entry instead.",
+                )
             if existing := await _clash(session, company_id, category, key, None):
                 raise _duplicate(category, existing)
-            last = await session.execute(
-                select(func.max(AtRiskEntry.position)).where(
-                    AtRiskEntry.company_id == company_id, AtRiskEntry.category == category
-                )
-            )
             now = utcnow()
             entry = AtRiskEntry(
                 company_id=company_id,
@@ -117,7 +142,7 @@ async def add_entry(
                 name=clean,
                 name_key=key,
                 active=active,
-                position=(last.scalar_one() or 0) + 1,
+                position=(last or 0) + 1,
                 version=1,
                 created_at=now,
                 updated_at=now,
