@@ -12,6 +12,7 @@ from strawberry.types import ExecutionContext
 from atrisk.domain import Category
 from atrisk.graphql.context import Info
 from atrisk.graphql.errors import not_found, to_user_error
+from atrisk.graphql.execution import LeafFieldsExecutionContext
 from atrisk.graphql.types import (
     AddAtRiskEntryInput,
     AtRiskEntry,
@@ -117,4 +118,5 @@ schema = AtRiskSchema(
         lambda: ParserCache(maxsize=256),
         lambda: ValidationCache(maxsize=256),
     ],
+    execution_context_class=LeafFieldsExecutionContext,
 )

@@ -1,0 +1,110 @@
+"""The direct completion of plain leaf fields gives what graphql-core's own path gives."""
+
+from __future__ import annotations
+
+import pytest
+import strawberry
+from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
+
+from atrisk.domain import Category
+from atrisk.graphql.context import Context
+from atrisk.graphql.execution import LeafFieldsExecutionContext
+from atrisk.graphql.schema import Mutation, Query
+from atrisk.services import entries
+from tests.utils.graphql import ENTRY_FIELDS
+
+
+class CountingContext(LeafFieldsExecutionContext):
+    resolved: list[str]
+
+    def execute_field(self, parent_type, source, field_details_list, path, *rest):
+        CountingContext.resolved.append(field_details_list[0].node.name.value)
+        return super().execute_field(parent_type, source, field_details_list, path, *rest)
+
+
+def schemas() -> dict[str, strawberry.Schema]:
+    return {
+        name: strawberry.Schema(query=Query, mutation=Mutation, execution_context_class=context)
+        for name, context in (
+            ("direct", LeafFieldsExecutionContext),
+            ("general", StrawberryGraphQLCoreExecutionContext),
+            ("counting", CountingContext),
+        )
+    }
+
+
+QUERIES = [
+    f"{{ atRiskEntries {{ {ENTRY_FIELDS} }} }}",
+    "{ atRiskEntries(category: CAUSE, active: true) { id name } }",
+    "{ atRiskEntries { __typename n: name name again: name category } }",
+    "query($x: Boolean!) { atRiskEntries { name active @include(if: $x) id @skip(if: $x) } }",
+    "{ atRiskEntries { ...Row } } fragment Row on AtRiskEntry { name ... on AtRiskEntry { id } }",
+    '{ atRiskEntries { name } atRiskEntry(id: "nope") { id } __typename }',
+]
+
+
+@pytest.fixture
+async def filled(db, company):
+    for category in Category:
+        for number in range(3):
+            entry = await entries.add_entry(db, company.id, category, f"{category.label} {number}")
+    await entries.update_entry(db, company.id, entry.id, active=False)
+    return company
+
+
+@pytest.mark.parametrize("query", QUERIES)
+async def test_the_direct_path_answers_like_the_general_one(db, filled, query):
+    context = Context(request=None, response=None, db=db, company_id=filled.id)  # type: ignore[arg-type]
+    results = {
+        name: await schema.execute(query, variable_values={"x": True}, context_value=context)
+        for name, schema in schemas().items()
+    }
+    direct, general = results["direct"], results["general"]
+    assert direct.errors is None
+    assert general.errors is None
+    assert direct.data == general.data
+    assert direct.data
+
+
+async def test_leaf_fields_of_listed_entries_are_not_resolved_one_by_one(db, filled):
+    context = Context(request=None, response=None, db=db, company_id=filled.id)  # type: ignore[arg-type]
+    CountingContext.resolved = []
+    result = await schemas()["counting"].execute(QUERIES[0], context_value=context)
+    assert result.data is not None
+    assert len(result.data["atRiskEntries"]) == 12
+    assert CountingContext.resolved == ["atRiskEntries"]
+
+
+# --- a value that does not fit its type takes the general path, with its error -------------
+
+
+@strawberry.type
+class Thing:
+    id: strawberry.ID
+    count: int
+    label: str | None
+
+
+@strawberry.type
+class Things:
+    @strawberry.field
+    def things(self) -> list[Thing]:
+        return [
+            Thing(id=strawberry.ID("a"), count=1, label="one"),
+            Thing(id=strawberry.ID("b"), count="not a number", label=None),  # type: ignore[arg-type]
+            Thing(id=strawberry.ID("c"), count=3, label=None),
+        ]
+
+
+@pytest.mark.parametrize("query", ["{ things { id count label } }", "{ things { id label } }"])
+async def test_nulls_and_bad_values_give_the_general_paths_answer(query):
+    direct = strawberry.Schema(query=Things, execution_context_class=LeafFieldsExecutionContext)
+    general = strawberry.Schema(query=Things)
+    got, expected = await direct.execute(query), await general.execute(query)
+    assert got.data == expected.data
+    assert [(e.message, e.path) for e in got.errors or []] == [
+        (e.message, e.path) for e in expected.errors or []
+    ]
+    if "count" in query:
+        assert got.errors
+        assert got.errors[0].path == ["things", 1, "count"]
