@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test check schema format
+.PHONY: install run test check schema format bench
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "atrisk needs Python 3.11 or newer")'
@@ -32,3 +32,14 @@ format: install
 
 schema: install
 	$(BIN)/atrisk export-schema --output schema.graphql
+
+BENCH_STAMP := $(VENV)/.bench-installed
+
+$(BENCH_STAMP): $(STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'
+	touch $(BENCH_STAMP)
+
+# Seeds SQLite (and PostgreSQL when ATRISK_BENCH_POSTGRES_URL is set), serves, loads with
+# wrk and writes bench/results.md. Needs wrk (Debian: apt-get install wrk).
+bench: $(BENCH_STAMP)
+	$(BIN)/python -m bench.run

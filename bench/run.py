@@ -1,0 +1,674 @@
+"""`make bench`: seed the databases, serve, load with wrk, compare, write bench/results.md.
+
+Every number is measured in this one run, side by side, on this machine:
+
+    graphql          `atrisk serve` in production settings, read cache on (the default)
+    graphql-nocache  the same with ATRISK_READ_CACHE_MB=0
+    trivial, rest, ariadne   the baselines (bench/baselines.py) in the same kind of server
+
+Environment: ATRISK_BENCH_POSTGRES_URL (also run on PostgreSQL), BENCH_SECONDS (per run,
+default 5).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import platform
+import resource
+import secrets
+import shutil
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from importlib.metadata import version
+from pathlib import Path
+from typing import Any
+
+import asyncpg
+import httpx
+import orjson
+from sqlalchemy.engine import make_url
+
+from bench.seed import DATASETS, seed
+
+ROOT = Path(__file__).resolve().parent.parent
+WORK = ROOT / "bench" / "work"
+RESULTS = ROOT / "bench" / "results.md"
+LUA = ROOT / "bench" / "wrk.lua"
+ATRISK = Path(sys.executable).with_name("atrisk")
+
+SECONDS = int(os.environ.get("BENCH_SECONDS", "5"))
+WARMUP_SECONDS = 1
+CONNECTIONS = (1, 16)
+
+ENTRY_FIELDS = "id category name active position version createdAt updatedAt"
+MOBILE = "query Picker { atRiskEntries(category: REASON, active: true) { id name } }"
+ADMIN = f"query Admin {{ atRiskEntries {{ {ENTRY_FIELDS} }} }}"
+LARGE = f"query Category {{ atRiskEntries(category: REASON) {{ {ENTRY_FIELDS} }} }}"
+TOGGLE = (
+    "mutation Toggle($input: UpdateAtRiskEntryInput!) { updateAtRiskEntry(input: $input) "
+    "{ __typename ... on AtRiskEntry { id active version } } }"
+)
+
+
+def credentials(dataset: str) -> dict[str, str]:
+    """The bench client's credentials for the measured company of `dataset`.
+
+    ACCOUNTS: every request acts as the demo company until accounts exist; then create an
+    API token for the measured company when seeding and return
+    {"Authorization": f"Bearer {token}"} here. Every request of every target sends it.
+    """
+    return {}
+
+
+def graphql_body(query: str, variables: dict[str, Any] | None = None) -> bytes:
+    return orjson.dumps({"query": query, "variables": variables or {}})
+
+
+# --- what is sent --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Shape:
+    """One kind of request: what wrk sends again and again."""
+
+    path: str
+    method: str = "POST"
+    body: bytes = b""
+    headers: dict[str, str] = field(default_factory=dict)
+    write: tuple[str, str] | None = None  # path and body templates with {id} and {active}
+
+
+READS = {
+    "mobile": (MOBILE, "category=REASON&active=true&shape=picker"),
+    "admin": (ADMIN, "shape=full"),
+    "large": (LARGE, "category=REASON&shape=full"),
+}
+
+
+def read_shape(target: str, scenario: str) -> Shape:
+    query, rest_params = READS[scenario]
+    if target in ("graphql", "graphql-nocache"):
+        return Shape("/graphql", body=graphql_body(query))
+    if target == "ariadne":
+        return Shape("/bench/ariadne", body=graphql_body(query))
+    if target == "trivial":
+        return Shape(f"/bench/trivial/{scenario}", body=graphql_body(query))
+    return Shape(f"/bench/rest/entries?{rest_params}", method="GET")
+
+
+def write_shape(target: str) -> Shape:
+    if target == "rest":
+        return Shape(
+            "/bench/rest/entries/{id}", write=("/bench/rest/entries/{id}", '{"active":{active}}')
+        )
+    body = graphql_body(TOGGLE, {"input": {"id": "ID", "active": "ACTIVE"}}).decode()
+    body = body.replace('"ID"', '"{id}"').replace('"ACTIVE"', "{active}")
+    path = "/graphql" if target == "graphql" else "/bench/ariadne"
+    return Shape(path, write=(path, body))
+
+
+# --- servers -------------------------------------------------------------------------------
+
+
+@dataclass
+class Server:
+    process: subprocess.Popen[bytes]
+    url: str
+    log: Path
+
+    def rss_mb(self) -> float:
+        for line in Path(f"/proc/{self.process.pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+        return float("nan")
+
+    def log_text(self) -> str:
+        return self.log.read_text(errors="replace")
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+@contextmanager
+def serving(kind: str, database_url: str, name: str) -> Iterator[Server]:
+    port = free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("ATRISK_", "DATABASE_URL"))}
+    env.update(
+        DATABASE_URL=database_url,
+        ATRISK_ENV="production",
+        ATRISK_SECRET_KEY=secrets.token_urlsafe(32),
+        ATRISK_SEED_DEMO="false",
+        ATRISK_LOG_LEVEL="WARNING",
+        ATRISK_READ_CACHE_MB="0" if kind == "graphql-nocache" else "16",
+    )
+    if kind == "baselines":
+        command = [sys.executable, "-m", "bench.server", "--port", str(port)]
+        command += ["--responses", str(WORK / "responses" / name)]
+    else:
+        command = [str(ATRISK), "serve", "--port", str(port)]
+    log = WORK / f"server-{name}-{kind}.log"
+    with log.open("wb") as out:
+        process = subprocess.Popen(command, env=env, stdout=out, stderr=subprocess.STDOUT, cwd=ROOT)
+    server = Server(process, f"http://127.0.0.1:{port}", log)
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            if process.poll() is not None:
+                raise RuntimeError(f"{kind} server exited:\n{server.log_text()}")
+            try:
+                if httpx.get(f"{server.url}/readyz", timeout=1).status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"{kind} server not ready:\n{server.log_text()}")
+            time.sleep(0.1)
+        yield server
+    finally:
+        process.send_signal(signal.SIGTERM)
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+def send(server: Server, shape: Shape, dataset: str, **extra: str) -> httpx.Response:
+    headers = {"content-type": "application/json", **credentials(dataset), **shape.headers, **extra}
+    response = httpx.request(
+        shape.method,
+        server.url + shape.path,
+        content=shape.body or None,
+        headers=headers,
+        timeout=30,
+    )
+    if response.status_code >= 400:
+        raise RuntimeError(f"{shape.path}: {response.status_code} {response.text[:500]}")
+    return response
+
+
+# --- load ----------------------------------------------------------------------------------
+
+
+@dataclass
+class Result:
+    requests: int
+    rps: float
+    p50_ms: float
+    p99_ms: float
+    errors: int
+    wrk_cpu: float  # share of one core wrk used
+
+
+def load(server: Server, shape: Shape, dataset: str, connections: int, seconds: int) -> Result:
+    requests_dir = WORK / "requests"
+    requests_dir.mkdir(exist_ok=True)
+    env = dict(os.environ, BENCH_METHOD=shape.method)
+    if shape.body:
+        (requests_dir / "body").write_bytes(shape.body)
+        env["BENCH_BODY"] = str(requests_dir / "body")
+    headers = {**credentials(dataset), **shape.headers}
+    if headers:
+        lines = "".join(f"{name}: {value}\n" for name, value in headers.items())
+        (requests_dir / "headers").write_text(lines)
+        env["BENCH_HEADERS"] = str(requests_dir / "headers")
+    if shape.write:
+        ids = entry_ids(server, dataset)
+        (requests_dir / "write").write_text("\n".join([*shape.write, *ids]) + "\n")
+        env["BENCH_WRITE"] = str(requests_dir / "write")
+        env["BENCH_CHECK"] = "1"
+    command = ["wrk", "-t1", f"-c{connections}", f"-d{seconds}s", "-s", str(LUA)]
+    command.append(server.url + shape.path.split("{", 1)[0])
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    started = time.monotonic()
+    completed = subprocess.run(command, env=env, capture_output=True, text=True, check=True)
+    wall = time.monotonic() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    line = next(x for x in completed.stdout.splitlines() if x.startswith("BENCH "))
+    numbers = json.loads(line.removeprefix("BENCH "))
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    errors = sum(numbers[k] for k in ("connect", "read", "write", "status", "timeout", "bad"))
+    return Result(
+        requests=numbers["requests"],
+        rps=numbers["requests"] / (numbers["duration_us"] / 1e6),
+        p50_ms=numbers["p50_us"] / 1000,
+        p99_ms=numbers["p99_us"] / 1000,
+        errors=errors,
+        wrk_cpu=cpu / wall,
+    )
+
+
+def entry_ids(server: Server, dataset: str) -> list[str]:
+    response = send(
+        server, Shape("/graphql", body=graphql_body("{ atRiskEntries { id } }")), dataset
+    )
+    return [entry["id"] for entry in response.json()["data"]["atRiskEntries"]]
+
+
+# --- the run -------------------------------------------------------------------------------
+
+
+@dataclass
+class Bench:
+    backend: str
+    results: dict[tuple[str, str, str, int], Result] = field(default_factory=dict)
+    rss_mb: dict[str, float] = field(default_factory=dict)
+    locked: int = 0  # "database is locked" lines in the servers' logs
+    profile: dict[str, Any] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+
+    def measure(
+        self,
+        server: Server,
+        target: str,
+        dataset: str,
+        scenario: str,
+        shape: Shape,
+        connections: tuple[int, ...] = CONNECTIONS,
+    ) -> None:
+        if not shape.write:
+            load(server, shape, dataset, max(connections), WARMUP_SECONDS)
+        for count in connections:
+            result = load(server, shape, dataset, count, SECONDS)
+            self.results[(dataset, scenario, target, count)] = result
+            print(
+                f"  {self.backend:8} {dataset:6} {scenario:7} {target:16} c={count:<3}"
+                f" {result.rps:9.0f} req/s  p50 {result.p50_ms:7.2f} ms"
+                f"  p99 {result.p99_ms:7.2f} ms  errors {result.errors}"
+                f"  wrk cpu {result.wrk_cpu:.0%}",
+                flush=True,
+            )
+
+    def server_done(self, server: Server, label: str) -> None:
+        self.rss_mb[label] = server.rss_mb()
+        self.locked += server.log_text().count("database is locked")
+
+
+def database_urls(backend: str) -> dict[str, str]:
+    names = ("one", "large", "many", "write")
+    if backend == "sqlite":
+        return {name: f"sqlite:///{WORK / f'{name}.db'}" for name in names}
+    base = make_url(os.environ["ATRISK_BENCH_POSTGRES_URL"])
+    return {
+        name: base.set(database=f"atrisk_bench_{name}").render_as_string(hide_password=False)
+        for name in names
+    }
+
+
+async def recreate_postgres(url: str) -> None:
+    parsed = make_url(url)
+    admin = parsed.set(drivername="postgresql", database="postgres")
+    connection = await asyncpg.connect(admin.render_as_string(hide_password=False))
+    try:
+        await connection.execute(f'DROP DATABASE IF EXISTS "{parsed.database}" WITH (FORCE)')
+        await connection.execute(f'CREATE DATABASE "{parsed.database}"')
+    finally:
+        await connection.close()
+
+
+def prepare(backend: str) -> dict[str, str]:
+    urls = database_urls(backend)
+    for name, url in urls.items():
+        started = time.monotonic()
+        if backend == "sqlite":
+            for suffix in ("", "-wal", "-shm"):
+                Path(f"{WORK / name}.db{suffix}").unlink(missing_ok=True)
+        else:
+            import asyncio
+
+            asyncio.run(recreate_postgres(url))
+        seed(url, DATASETS["one" if name == "write" else name])
+        print(f"  seeded {backend} {name} in {time.monotonic() - started:.1f} s", flush=True)
+    return urls
+
+
+def check_same_answers(baselines: Server, dataset: str, scenario: str) -> None:
+    """The baselines do the same work: the same bytes (REST, trivial) or data (Ariadne)."""
+    expected = (WORK / "responses" / dataset / f"{scenario}.json").read_bytes()
+    rest = send(baselines, read_shape("rest", scenario), dataset).content
+    ariadne = send(baselines, read_shape("ariadne", scenario), dataset).json()
+    trivial = send(baselines, read_shape("trivial", scenario), dataset).content
+    assert rest == expected, f"{scenario}: the REST baseline answers other bytes"
+    assert trivial == expected, f"{scenario}: the trivial baseline answers other bytes"
+    assert ariadne == orjson.loads(expected), f"{scenario}: Ariadne answers other data"
+
+
+def run_backend(backend: str) -> Bench:
+    print(f"{backend}: seeding", flush=True)
+    urls = prepare(backend)
+    bench = Bench(backend)
+    for dataset, scenarios in (("one", ("mobile", "admin")), ("large", ("large",))):
+        responses = WORK / "responses" / dataset
+        responses.mkdir(parents=True, exist_ok=True)
+        with serving("graphql", urls[dataset], dataset) as server:
+            for scenario in scenarios:
+                shape = read_shape("graphql", scenario)
+                answer = send(server, shape, dataset)
+                (responses / f"{scenario}.json").write_bytes(answer.content)
+                bench.measure(server, "graphql", dataset, scenario, shape)
+                if scenario == "mobile":
+                    polling = Shape(
+                        shape.path,
+                        body=shape.body,
+                        headers={"If-None-Match": answer.headers["etag"]},
+                    )
+                    assert send(server, polling, dataset).status_code == 304
+                    bench.measure(server, "graphql-304", dataset, scenario, polling)
+            bench.server_done(server, f"{dataset}, read cache on")
+        with serving("graphql-nocache", urls[dataset], dataset) as server:
+            for scenario in scenarios:
+                bench.measure(
+                    server,
+                    "graphql-nocache",
+                    dataset,
+                    scenario,
+                    read_shape("graphql-nocache", scenario),
+                )
+            bench.server_done(server, f"{dataset}, read cache off")
+        with serving("baselines", urls[dataset], dataset) as server:
+            for scenario in scenarios:
+                check_same_answers(server, dataset, scenario)
+                for target in ("trivial", "rest", "ariadne"):
+                    bench.measure(server, target, dataset, scenario, read_shape(target, scenario))
+            bench.server_done(server, f"{dataset}, baselines")
+
+    with serving("graphql", urls["many"], "many") as server:
+        for scenario in ("mobile", "admin"):
+            bench.measure(
+                server, "graphql", "many", scenario, read_shape("graphql", scenario), (16,)
+            )
+        bench.server_done(server, "many, read cache on")
+    with serving("graphql-nocache", urls["many"], "many") as server:
+        for scenario in ("mobile", "admin"):
+            bench.measure(
+                server, "graphql-nocache", "many", scenario, read_shape("graphql", scenario), (16,)
+            )
+        bench.server_done(server, "many, read cache off")
+    with serving("baselines", urls["many"], "many") as server:
+        for scenario in ("mobile", "admin"):
+            bench.measure(server, "rest", "many", scenario, read_shape("rest", scenario), (16,))
+        bench.server_done(server, "many, baselines")
+
+    with serving("graphql", urls["write"], "write") as server:
+        bench.measure(server, "graphql", "write", "write", write_shape("graphql"))
+        bench.server_done(server, "write, read cache on")
+    with serving("baselines", urls["write"], "write") as server:
+        for target in ("rest", "ariadne"):
+            bench.measure(server, target, "write", "write", write_shape(target))
+        bench.server_done(server, "write, baselines")
+
+    print(f"{backend}: profiling", flush=True)
+    output = WORK / f"profile-{backend}.json"
+    subprocess.run(
+        [sys.executable, "-m", "bench.profile", urls["one"], str(output), ADMIN],
+        check=True,
+        cwd=ROOT,
+    )
+    bench.profile = json.loads(output.read_text())
+    return bench
+
+
+# --- the report ----------------------------------------------------------------------------
+
+TARGET_NAMES = {
+    "graphql": "GraphQL, read cache warm",
+    "graphql-304": "GraphQL, If-None-Match → 304",
+    "graphql-nocache": "GraphQL, read cache off",
+    "trivial": "trivial route (same bytes)",
+    "rest": "bare Starlette route",
+    "ariadne": "Ariadne",
+}
+SCENARIO_NAMES = {
+    ("one", "mobile"): "mobile picker (15 rows)",
+    ("one", "admin"): "admin page (60 rows)",
+    ("large", "large"): "large category (1,000 rows)",
+    ("write", "write"): "write (toggle active)",
+}
+
+
+def machine() -> list[str]:
+    def first(path: str, key: str) -> str:
+        try:
+            for line in Path(path).read_text().splitlines():
+                if line.startswith(key):
+                    return line.split(":", 1)[1].strip() if ":" in line else line.split("=", 1)[1]
+        except OSError:
+            pass
+        return "?"
+
+    packages = ", ".join(
+        f"{name} {version(name)}"
+        for name in (
+            "strawberry-graphql",
+            "graphql-core",
+            "starlette",
+            "uvicorn",
+            "uvloop",
+            "httptools",
+            "sqlalchemy",
+            "aiosqlite",
+            "asyncpg",
+            "orjson",
+            "ariadne",
+        )
+    )
+    wrk = subprocess.run(["wrk", "--version"], capture_output=True, text=True).stdout.split("\n")[0]
+    commit = subprocess.run(
+        ["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, cwd=ROOT
+    ).stdout.strip()
+    load1, load5, _ = os.getloadavg()
+    return [
+        f"- date: {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC, commit {commit or '?'}",
+        f"- CPU: {first('/proc/cpuinfo', 'model name')}, {os.cpu_count()} logical cores",
+        f"- memory: {first('/proc/meminfo', 'MemTotal')}",
+        f"- system: {first('/etc/os-release', 'PRETTY_NAME').strip(chr(34))},"
+        f" Linux {platform.release()}",
+        f"- load average when the run started: {load1:.2f} (1 min), {load5:.2f} (5 min)",
+        f"- Python {platform.python_version()}, SQLite {sqlite3.sqlite_version}",
+        f"- {packages}",
+        f"- load generator: {wrk.split(' Copyright')[0]}, one thread, {SECONDS} s per run"
+        f" after a {WARMUP_SECONDS} s warm-up",
+        "- server: one uvicorn worker (uvloop, httptools, no access log), production settings,"
+        " loopback; load generator and server share the machine",
+    ]
+
+
+def spread(result: Result) -> float:
+    return result.p99_ms / result.p50_ms if result.p50_ms else float("nan")
+
+
+def ratio(a: Result | None, b: Result | None) -> str:
+    return f"{a.rps / b.rps:.2f}×" if a and b and b.rps else "–"
+
+
+def read_table(bench: Bench) -> list[str]:
+    lines = [
+        "| scenario | server | conns | req/s | p50 ms | p99 ms | p99/p50 | errors "
+        "| × trivial | × bare route | × Ariadne |",
+        "|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|",
+    ]
+    for dataset, scenario in (("one", "mobile"), ("one", "admin"), ("large", "large")):
+        for target in TARGET_NAMES:
+            for count in CONNECTIONS:
+                result = bench.results.get((dataset, scenario, target, count))
+                if result is None:
+                    continue
+                base = {t: bench.results.get((dataset, scenario, t, count)) for t in TARGET_NAMES}
+                lines.append(
+                    f"| {SCENARIO_NAMES[(dataset, scenario)]} | {TARGET_NAMES[target]} | {count} "
+                    f"| {result.rps:,.0f} | {result.p50_ms:.2f} | {result.p99_ms:.2f} "
+                    f"| {spread(result):.1f} | {result.errors} "
+                    f"| {ratio(result, base['trivial'])} | {ratio(result, base['rest'])} "
+                    f"| {ratio(result, base['ariadne'])} |"
+                )
+    return lines
+
+
+def write_table(bench: Bench) -> list[str]:
+    lines = [
+        "| server | conns | req/s | p50 ms | p99 ms | errors | × bare route | × Ariadne |",
+        "|---|--:|--:|--:|--:|--:|--:|--:|",
+    ]
+    for target in ("graphql", "rest", "ariadne"):
+        for count in CONNECTIONS:
+            result = bench.results.get(("write", "write", target, count))
+            if result is None:
+                continue
+            rest = bench.results.get(("write", "write", "rest", count))
+            ariadne = bench.results.get(("write", "write", "ariadne", count))
+            name = "GraphQL" if target == "graphql" else TARGET_NAMES[target]
+            lines.append(
+                f"| {name} | {count} | {result.rps:,.0f} | {result.p50_ms:.2f} "
+                f"| {result.p99_ms:.2f} | {result.errors} | {ratio(result, rest)} "
+                f"| {ratio(result, ariadne)} |"
+            )
+    return lines
+
+
+def many_table(bench: Bench) -> list[str]:
+    lines = [
+        "| scenario | server | 1 company req/s | 10,000 companies req/s | one ÷ many |",
+        "|---|---|--:|--:|--:|",
+    ]
+    for scenario in ("mobile", "admin"):
+        for target in ("graphql", "graphql-nocache", "rest"):
+            one = bench.results.get(("one", scenario, target, 16))
+            many = bench.results.get(("many", scenario, target, 16))
+            if one and many:
+                lines.append(
+                    f"| {SCENARIO_NAMES[('one', scenario)]} | {TARGET_NAMES[target]} "
+                    f"| {one.rps:,.0f} | {many.rps:,.0f} | {one.rps / many.rps:.2f} |"
+                )
+    return lines
+
+
+def targets(bench: Bench) -> list[str]:
+    r = bench.results
+
+    def rps(dataset: str, scenario: str, target: str, count: int = 16) -> float:
+        result = r.get((dataset, scenario, target, count))
+        return result.rps if result else float("nan")
+
+    rows: list[tuple[str, str, float, bool]] = []
+    for scenario in ("mobile", "admin"):
+        cached = rps("one", scenario, "graphql")
+        value = cached / rps("one", scenario, "rest")
+        rows.append(
+            (f"{scenario}: GraphQL (cache warm) ÷ bare route", "≥ 1.0", value, value >= 1.0)
+        )
+        value = cached / rps("one", scenario, "ariadne")
+        rows.append((f"{scenario}: GraphQL (cache warm) ÷ Ariadne", "≥ 2.0", value, value >= 2.0))
+    for dataset, scenario in (("one", "mobile"), ("one", "admin"), ("large", "large")):
+        value = rps(dataset, scenario, "graphql-nocache") / rps(dataset, scenario, "rest")
+        rows.append((f"{scenario}: GraphQL (cache off) ÷ bare route", "≥ 0.5", value, value >= 0.5))
+    worst = max(
+        (spread(res), key)
+        for key, res in r.items()
+        if key[3] == 16 and key[2].startswith("graphql") and res.p50_ms
+    )
+    rows.append(
+        (
+            f"p99 ÷ p50, worst GraphQL run at 16 conns ({worst[1][1]}, {worst[1][2]})",
+            "≤ 3.0",
+            worst[0],
+            worst[0] <= 3.0,
+        )
+    )
+    for scenario in ("mobile", "admin"):
+        for target in ("graphql", "graphql-nocache"):
+            value = rps("one", scenario, target) / rps("many", scenario, target)
+            rows.append(
+                (
+                    f"{scenario}, {TARGET_NAMES[target]}: 1 company ÷ 10,000 companies",
+                    "≤ 1.2",
+                    value,
+                    value <= 1.2,
+                )
+            )
+    rss = max(v for k, v in bench.rss_mb.items() if "baselines" not in k)
+    rows.append(
+        ("largest worker RSS after its runs (MB, product servers)", "< 120", rss, rss < 120)
+    )
+    write_errors = sum(res.errors for key, res in r.items() if key[0] == "write" and key[3] == 16)
+    rows.append(
+        (
+            f'{bench.backend} writes at 16 conns: errors, "database is locked" in logs',
+            "0",
+            write_errors + bench.locked,
+            write_errors + bench.locked == 0,
+        )
+    )
+    wrk_cpu = max(res.wrk_cpu for res in r.values())
+    lines = ["| target | wanted | reached | met |", "|---|--:|--:|:-:|"]
+    lines += [
+        f"| {name} | {wanted} | {value:.2f} | {'yes' if met else '**no**'} |"
+        for name, wanted, value, met in rows
+    ]
+    lines.append(f"| wrk's CPU, most of one core in any run | — | {wrk_cpu:.0%} | — |")
+    return lines
+
+
+def report(benches: list[Bench]) -> str:
+    out = [
+        "# Benchmark results",
+        "",
+        "Written by `make bench`; every number below comes from one run.",
+        "",
+    ]
+    out += ["## Machine", "", *machine(), ""]
+    for bench in benches:
+        out += [f"## {bench.backend}", "", "### Targets", "", *targets(bench), ""]
+        out += ["### Reads", "", *read_table(bench), ""]
+        out += ["### Writes", "", *write_table(bench), ""]
+        out += ["### 10,000 companies × 60 entries against one company (16 connections)", ""]
+        out += [*many_table(bench), ""]
+        out += ["### Memory: resident set size of each server after its runs", ""]
+        out += ["| server | RSS MB |", "|---|--:|"]
+        out += [f"| {name} | {mb:.0f} |" for name, mb in bench.rss_mb.items()]
+        profile = bench.profile
+        out += [
+            "",
+            "### Python function calls per admin-page request (cProfile, event loop thread)",
+            "",
+        ]
+        out += ["| server | calls per request |", "|---|--:|"]
+        out += [f"| {name} | {data['calls']:,} |" for name, data in profile.items()]
+        for name, data in profile.items():
+            if data["top"]:
+                out += ["", f"<details><summary>{name}: where the time goes</summary>", "", "```"]
+                out += [data["top"].strip(), "```", "", "</details>"]
+        out.append("")
+    return "\n".join(out)
+
+
+def main() -> int:
+    if shutil.which("wrk") is None:
+        print("make bench needs wrk (Debian: apt-get install wrk)", file=sys.stderr)
+        return 2
+    WORK.mkdir(parents=True, exist_ok=True)
+    started = time.monotonic()
+    backends = ["sqlite"]
+    if os.environ.get("ATRISK_BENCH_POSTGRES_URL"):
+        backends.append("postgresql")
+    benches = [run_backend(backend) for backend in backends]
+    RESULTS.write_text(report(benches), encoding="utf-8")
+    print(f"wrote {RESULTS.relative_to(ROOT)} in {time.monotonic() - started:.0f} s")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
