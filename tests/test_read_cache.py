@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import pytest
 
+from atrisk.domain import Category
 from atrisk.graphql.read_cache import ReadCache, ReadKey, etag_for, etag_matches
 from atrisk.graphql.view import GraphQLView
-from atrisk.services.companies import create_company
+from atrisk.services import entries
+from atrisk.services.companies import create_company, data_version
 from tests.utils.graphql import LIST, UPDATE
 
 LIST_ALL = "{ atRiskEntries { id name active version } }"
@@ -214,3 +216,26 @@ async def test_bad_requests_get_the_usual_answers_with_the_cache_on(client):
         "/graphql", params={"query": 'mutation { deleteAtRiskEntry(id: "x") { __typename } }'}
     )
     assert mutation_by_get.status_code == 400
+
+
+# --- the data version lookup ---------------------------------------------------------------
+
+
+async def test_the_data_version_follows_every_write(db, company):
+    before = await data_version(db, company.id)
+    assert before is not None
+    entry = await entries.add_entry(db, company.id, Category.REASON, "Moved away")
+    await entries.update_entry(db, company.id, entry.id, active=False)
+    assert await data_version(db, company.id) == before + 2
+    assert await data_version(db, "0" * 32) is None
+
+
+async def test_the_in_thread_lookup_falls_back_to_the_driver_when_it_cannot_read(db, company):
+    direct = db.read_now()
+    if db.dialect != "sqlite":
+        assert direct is None
+        return
+    assert direct is not None
+    expected = await data_version(db, company.id)
+    direct.close()  # any sqlite3.Error: closed, busy, wrong thread
+    assert await data_version(db, company.id) == expected

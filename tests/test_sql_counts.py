@@ -27,10 +27,16 @@ def recorded_statements(app) -> Iterator[list[tuple[str, Any]]]:
         statements.append((statement, parameters))
 
     event.listen(engine, "before_cursor_execute", record)
+    # SQLite's in-thread connection for primary-key lookups (Database.read_now).
+    direct = app.state.db.read_now()
+    if direct is not None:
+        direct.set_trace_callback(lambda statement: statements.append((statement, None)))
     try:
         yield statements
     finally:
         event.remove(engine, "before_cursor_execute", record)
+        if direct is not None:
+            direct.set_trace_callback(None)
 
 
 async def statements_for(app, client, query: str) -> list[tuple[str, Any]]:

@@ -9,6 +9,7 @@ driver's thread on every read.
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
@@ -85,6 +86,7 @@ class Database:
             else self.engine
         )
         self._writer = async_sessionmaker(writer_engine, expire_on_commit=False)
+        self._read_now: sqlite3.Connection | None = None
 
     @property
     def dialect(self) -> str:
@@ -101,9 +103,29 @@ class Database:
         async with self._writer() as session, session.begin():
             yield session
 
+    def read_now(self) -> sqlite3.Connection | None:
+        """SQLite only: a connection for tiny indexed reads right in the calling thread.
+
+        A primary-key lookup takes microseconds, much less than a round trip to the async
+        driver's thread. Readers of a WAL database do not wait for writers, and this
+        connection waits for no lock at all (timeout 0): should it meet one, it raises
+        sqlite3.Error and the caller takes the usual async path instead.
+        """
+        path = self.settings.sqlite_path
+        if path is None:
+            return None
+        if self._read_now is None:
+            connection = sqlite3.connect(path, timeout=0, isolation_level=None)
+            connection.execute("PRAGMA query_only=ON")
+            self._read_now = connection
+        return self._read_now
+
     async def ping(self) -> None:
         async with self.engine.connect() as connection:
             await connection.execute(text("SELECT 1"))
 
     async def dispose(self) -> None:
+        if self._read_now is not None:
+            self._read_now.close()
+            self._read_now = None
         await self.engine.dispose()

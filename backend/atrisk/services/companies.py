@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sqlite3
+
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
@@ -42,8 +44,21 @@ async def find_company(db: Database, name: str) -> Company | None:
         return result.scalar_one_or_none()
 
 
+_DATA_VERSION = "SELECT data_version FROM companies WHERE id = ?"
+
+
 async def data_version(db: Database, company_id: str) -> int | None:
-    """The company's data version (one primary-key lookup); None if there is no such company."""
+    """The company's data version (one primary-key lookup); None if there is no such company.
+
+    On SQLite the lookup runs right here, without a trip to the driver's thread.
+    """
+    if (connection := db.read_now()) is not None:
+        try:
+            rows = connection.execute(_DATA_VERSION, (company_id,)).fetchall()
+        except sqlite3.Error:
+            pass  # busy or closed: ask the usual way
+        else:
+            return int(rows[0][0]) if rows else None
     async with db.read() as session:
         version: int | None = await session.scalar(
             select(Company.data_version).where(Company.id == company_id)
