@@ -7,7 +7,7 @@ Every number is measured in this one run, side by side, on this machine:
     trivial, rest, ariadne   the baselines (bench/baselines.py) in the same kind of server
 
 Environment: ATRISK_BENCH_POSTGRES_URL (also run on PostgreSQL), BENCH_SECONDS (per run,
-default 5).
+default 5), BENCH_BACKENDS (to run only some, e.g. "postgresql").
 """
 
 from __future__ import annotations
@@ -309,12 +309,22 @@ def database_urls(backend: str) -> dict[str, str]:
     }
 
 
-async def recreate_postgres(url: str) -> None:
+async def drop_postgres(url: str) -> None:
     parsed = make_url(url)
     admin = parsed.set(drivername="postgresql", database="postgres")
     connection = await asyncpg.connect(admin.render_as_string(hide_password=False))
     try:
         await connection.execute(f'DROP DATABASE IF EXISTS "{parsed.database}" WITH (FORCE)')
+    finally:
+        await connection.close()
+
+
+async def recreate_postgres(url: str) -> None:
+    await drop_postgres(url)
+    parsed = make_url(url)
+    admin = parsed.set(drivername="postgresql", database="postgres")
+    connection = await asyncpg.connect(admin.render_as_string(hide_password=False))
+    try:
         await connection.execute(f'CREATE DATABASE "{parsed.database}"')
     finally:
         await connection.close()
@@ -419,6 +429,11 @@ def run_backend(backend: str) -> Bench:
         cwd=ROOT,
     )
     bench.profile = json.loads(output.read_text())
+    if backend == "postgresql":
+        import asyncio
+
+        for url in urls.values():
+            asyncio.run(drop_postgres(url))
     return bench
 
 
@@ -664,6 +679,7 @@ def main() -> int:
     backends = ["sqlite"]
     if os.environ.get("ATRISK_BENCH_POSTGRES_URL"):
         backends.append("postgresql")
+    backends = [b for b in backends if b in os.environ.get("BENCH_BACKENDS", "sqlite postgresql")]
     benches = [run_backend(backend) for backend in backends]
     RESULTS.write_text(report(benches), encoding="utf-8")
     print(f"wrote {RESULTS.relative_to(ROOT)} in {time.monotonic() - started:.0f} s")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.exc import IntegrityError
 
 from atrisk.db import Database
@@ -45,6 +45,7 @@ async def find_company(db: Database, name: str) -> Company | None:
 
 
 _DATA_VERSION = "SELECT data_version FROM companies WHERE id = ?"
+_DATA_VERSION_QUERY = select(Company.data_version).where(Company.id == bindparam("id"))
 
 
 async def data_version(db: Database, company_id: str) -> int | None:
@@ -52,17 +53,15 @@ async def data_version(db: Database, company_id: str) -> int | None:
 
     On SQLite the lookup runs right here, without a trip to the driver's thread.
     """
-    if (connection := db.read_now()) is not None:
+    if (direct := db.read_now()) is not None:
         try:
-            rows = connection.execute(_DATA_VERSION, (company_id,)).fetchall()
+            rows = direct.execute(_DATA_VERSION, (company_id,)).fetchall()
         except sqlite3.Error:
             pass  # busy or closed: ask the usual way
         else:
             return int(rows[0][0]) if rows else None
-    async with db.read() as session:
-        version: int | None = await session.scalar(
-            select(Company.data_version).where(Company.id == company_id)
-        )
+    async with db.read_connection() as connection:
+        version: int | None = await connection.scalar(_DATA_VERSION_QUERY, {"id": company_id})
         return version
 
 
