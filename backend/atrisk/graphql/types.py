@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, Any
 
 import strawberry
 
@@ -14,6 +14,10 @@ from atrisk.services.entries import EntryRow
 strawberry.enum(
     Category, name="AtRiskCategory", description="The four picklists, in display order."
 )
+
+
+# Typed Any: the field is declared as the enum, but carries its plain value (see below).
+_CATEGORY_VALUES: dict[Category, Any] = {category: category.value for category in Category}
 
 
 @strawberry.type(description="One choice in a company's at-risk picklist.")
@@ -33,7 +37,7 @@ class AtRiskEntry:
             id=strawberry.ID(row.id),
             # The plain value: graphql-core serialises it with one dict lookup, while an
             # enum member makes Strawberry scan the enum's values for every row.
-            category=row.category.value,
+            category=_CATEGORY_VALUES[row.category],
             name=row.name,
             active=row.active,
             position=row.position,
