@@ -7,6 +7,7 @@ like `atrisk serve` in production (one worker, uvloop, httptools, no access log)
 from __future__ import annotations
 
 import argparse
+import gc
 from pathlib import Path
 
 import uvicorn
@@ -34,8 +35,10 @@ def main() -> None:
     args = parser.parse_args()
     settings = Settings.from_env()
     responses = {path.stem: path.read_bytes() for path in args.responses.glob("*.json")}
+    app = build_app(settings, responses)
+    gc.freeze()  # as `atrisk serve` does
     uvicorn.run(
-        build_app(settings, responses),
+        app,
         host="127.0.0.1",
         port=args.port,
         log_level="warning",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import gc
 import logging
 import sys
 from collections.abc import Sequence
@@ -23,6 +24,9 @@ def _serve(settings: Settings, args: argparse.Namespace) -> int:
         port=args.port or settings.port,
     )
     app = create_app(settings)
+    # Everything imported so far lives as long as the process: keep it out of the
+    # garbage collector's full passes, which would otherwise stall requests now and then.
+    gc.freeze()
     uvicorn.run(
         app,
         host=settings.host,
