@@ -107,7 +107,10 @@ class GraphQLView(GraphQL[Context, None]):
             result = await self.execute_single(request, adapter, sub_response, context, None, data)
             response_data = await self.process_result(request, result)
             response = self.create_response(response_data, sub_response)
-            if "errors" in response_data or response.status_code != 200:
+            if result.errors:
+                self._handle_errors(result.errors, response_data)
+                return response
+            if response.status_code != 200:
                 return response
             cached = cache.put(key, version, bytes(response.body))
         return self._cached_response(request, cached, sub_response)
