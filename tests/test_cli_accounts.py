@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import httpx
 import pytest
 
@@ -22,7 +24,7 @@ def env(sqlite_url):
     return server_env(sqlite_url)
 
 
-async def as_user(database_url: str, email: str, password: str) -> dict:
+async def as_user(database_url: str, email: str, password: str) -> dict[str, Any]:
     app = create_app(Settings(database_url=database_url, seed_demo=False))
     async with app.router.lifespan_context(app), http_client(app) as client:
         login = await client.post("/auth/login", json={"email": email, "password": password})
@@ -30,7 +32,7 @@ async def as_user(database_url: str, email: str, password: str) -> dict:
         return await post(client, ME)
 
 
-async def as_token(database_url: str, token: str) -> dict:
+async def as_token(database_url: str, token: str) -> dict[str, Any]:
     app = create_app(Settings(database_url=database_url, seed_demo=False))
     headers = {"Authorization": f"Bearer {token}"}
     async with app.router.lifespan_context(app), http_client(app, headers=headers) as client:
