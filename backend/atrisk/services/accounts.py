@@ -155,13 +155,6 @@ async def end_session(db: Database, key: bytes, session_id: str) -> None:
         )
 
 
-async def end_sessions_of(db: Database, user_id: str) -> int:
-    """Sign a user out everywhere; returns how many sessions ended."""
-    async with db.write() as session:
-        result = await session.execute(delete(UserSession).where(UserSession.user_id == user_id))
-    return int(getattr(result, "rowcount", 0) or 0)
-
-
 async def caller_from_session(db: Database, key: bytes, session_id: str) -> Caller | None:
     query = (
         select(User.email, User.role, Company.id, Company.name)
