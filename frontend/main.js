@@ -12,7 +12,6 @@ const session = { canEdit: false, me: null };
 
 const LOAD_PROBLEMS = {
   network: "Could not load the entries: the server could not be reached. Check the connection and try again.",
-  unauthenticated: "You are signed out. Sign in to see the entries.",
   forbidden: "Your account may not see these entries.",
   server: "Could not load the entries: the server had a problem. Try again in a moment.",
 };

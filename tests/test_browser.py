@@ -750,14 +750,15 @@ def test_the_fetch_helper_reports_the_kind_of_failure(
     browser_errors[:] = [e for e in browser_errors if "Failed to load resource" not in e]
 
 
-def test_a_signed_out_answer_says_so_instead_of_a_blank_page(page: Page, server: Server) -> None:
+def test_a_signed_out_answer_brings_the_sign_in_form_not_a_blank_page(
+    page: Page, server: Server
+) -> None:
     errors = [{"message": "Sign in first.", "extensions": {"code": "UNAUTHENTICATED"}}]
     page.route(
         "**/graphql",
         lambda route: route.fulfill(json={"data": None, "errors": errors}),
     )
     page.goto(server.base_url)
-    expect(page.get_by_role("alert")).to_have_text(
-        "You are signed out. Sign in to see the entries."
-    )
-    expect(page.get_by_role("button", name="Retry")).to_be_visible()
+    expect(page.get_by_role("heading", name="Sign in")).to_be_visible()
+    expect(page.get_by_role("textbox", name="Email")).to_be_focused()
+    expect(page.get_by_role("region", name="Reasons", exact=True)).to_have_count(0)
