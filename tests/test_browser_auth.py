@@ -67,10 +67,27 @@ def test_a_wrong_password_and_an_unknown_email_get_the_same_message(
     alert = page.get_by_role("alert")
     expect(alert).to_have_text("Email or password is incorrect.")
     expect(page.get_by_label("Password")).to_be_focused()
-    sign_in_form(page, "nobody@acme.example", PASSWORD)
+    with page.expect_response("**/auth/login") as answer:
+        sign_in_form(page, "nobody@acme.example", PASSWORD)
+    assert answer.value.status == 401
     expect(alert).to_have_text("Email or password is incorrect.")
     assert session_cookie(page) is None
     expect(page.get_by_role("button", name="Sign out")).to_have_count(0)
+
+
+def test_too_many_failures_are_refused_with_a_clear_message(
+    page: Page, fresh_server: Server
+) -> None:
+    page.goto(fresh_server.base_url)
+    alert = page.get_by_role("alert")
+    for attempt in range(5):
+        with page.expect_response("**/auth/login") as answer:
+            sign_in_form(page, VIEWER_EMAIL, f"wrong {attempt}")
+        assert answer.value.status == 401
+        expect(alert).to_have_text("Email or password is incorrect.")
+    sign_in_form(page, VIEWER_EMAIL, PASSWORD)
+    expect(alert).to_have_text("Too many failed sign-in attempts. Try again in 15 minutes.")
+    assert session_cookie(page) is None
 
 
 def test_an_admin_signs_in_edits_and_signs_out(page: Page, server: Server) -> None:
