@@ -149,6 +149,9 @@ signInForm.addEventListener("submit", async (event) => {
     showSignIn("Enter your email and password.");
     return;
   }
+  if (signInForm.hasAttribute("aria-busy")) {
+    return;
+  }
   signInForm.setAttribute("aria-busy", "true");
   try {
     await signIn(email, password);
