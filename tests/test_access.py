@@ -7,7 +7,10 @@ from typing import Any
 
 import pytest
 from sqlalchemy import text
+from strawberry.permission import PermissionExtension
+from strawberry.types.base import get_object_definition
 
+from atrisk.graphql.schema import Mutation, Query
 from atrisk.models import new_id
 from tests.utils.graphql import ADD, DELETE, GET, LIST, UPDATE, post
 
@@ -94,11 +97,6 @@ async def test_anonymous_gets_one_error_per_root_field(anonymous_client):
 
 async def test_every_root_field_is_guarded():
     """A new root field without a permission would be open to anyone: refuse that."""
-    from strawberry.permission import PermissionExtension
-    from strawberry.types.base import get_object_definition
-
-    from atrisk.graphql.schema import Mutation, Query
-
     for root in (Query, Mutation):
         for field in get_object_definition(root, strict=True).fields:
             guards = [e for e in field.extensions if isinstance(e, PermissionExtension)]

@@ -7,6 +7,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select, update
 
+from atrisk.app import create_app
 from atrisk.credentials import SESSION_COOKIE
 from atrisk.domain import Role
 from atrisk.models import ApiToken, LoginFailures, UserSession, utcnow
@@ -169,8 +170,6 @@ async def test_logout_without_a_session_is_harmless(anonymous_client):
 
 
 async def test_session_lifetime_comes_from_settings(database_url, tmp_path):
-    from atrisk.app import create_app
-
     app = create_app(Settings(database_url=database_url, seed_demo=False, session_ttl_minutes=5))
     async with app.router.lifespan_context(app):
         _company, _ = await accounts.create_company_with_admin(
