@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from argon2 import PasswordHasher
 from sqlalchemy import select, update
 
 from atrisk.credentials import keyed_hash
@@ -131,3 +132,24 @@ async def test_a_failure_after_the_window_starts_a_new_one(db):
     assert row.failures == 1
     assert utcnow() - row.window_started_at < timedelta(minutes=1)
     assert await throttle.seconds_blocked(db, [account]) == 0
+
+
+async def test_an_outdated_hash_is_upgraded_at_sign_in(db, company):
+    weak = PasswordHasher(time_cost=1, memory_cost=8 * 1024, parallelism=1)
+    async with db.write() as session:
+        session.add(
+            User(
+                company_id=company.id,
+                email="old@acme.example",
+                password_hash=weak.hash("long enough"),
+                role=Role.VIEWER,
+            )
+        )
+    assert await accounts.check_password(db, "old@acme.example", "long enough") is not None
+    async with db.read() as session:
+        stored = await session.scalar(
+            select(User.password_hash).where(User.email == "old@acme.example")
+        )
+    assert stored is not None
+    assert stored.startswith("$argon2id$v=19$m=65536,")
+    assert await accounts.check_password(db, "old@acme.example", "long enough") is not None
