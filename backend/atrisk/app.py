@@ -17,6 +17,7 @@ from starlette.routing import BaseRoute, Mount, Route
 
 from atrisk import auth
 from atrisk.db import Database
+from atrisk.graphql.schema import build_schema
 from atrisk.graphql.view import GraphQLView
 from atrisk.middleware import SameOriginWrites, SecurityHeaders
 from atrisk.migrate import upgrade_async
@@ -69,7 +70,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
             await db.dispose()
 
     routes: list[BaseRoute] = [
-        Route("/graphql", GraphQLView(db, settings)),
+        Route("/graphql", GraphQLView(db, settings, graphql_schema=build_schema(settings))),
         *auth.routes,
         Route("/healthz", healthz),
         Route("/readyz", readyz),

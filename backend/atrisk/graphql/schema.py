@@ -31,6 +31,7 @@ from atrisk.graphql.types import (
 )
 from atrisk.services import entries
 from atrisk.services.errors import NotFound, ServiceError
+from atrisk.settings import Settings
 
 logger = logging.getLogger("atrisk.graphql")
 
@@ -133,16 +134,20 @@ class AtRiskSchema(strawberry.Schema):
                 logger.info("request error: %s", error.message)
 
 
-def create_schema(*, introspection: bool = True) -> AtRiskSchema:
-    """The schema; production serves it with introspection off unless configured on."""
+def build_schema(settings: Settings | None = None) -> strawberry.Schema:
+    """The schema as `settings` configure it (the defaults when None).
+
+    Production serves it with introspection off unless configured on.
+    """
+    config = settings or Settings()
     extensions: list[type[SchemaExtension] | Callable[[], SchemaExtension]] = [
         lambda: MaskErrors(should_mask_error=is_unexpected),
         lambda: ParserCache(maxsize=256),
         lambda: ValidationCache(maxsize=256),
     ]
-    if not introspection:
+    if not config.graphql_introspection:
         extensions.append(DisableIntrospection)
     return AtRiskSchema(query=Query, mutation=Mutation, extensions=extensions)
 
 
-schema = create_schema()
+schema = build_schema()

@@ -11,12 +11,13 @@ import orjson
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 from starlette.websockets import WebSocket
+from strawberry import Schema
 from strawberry.asgi import GraphQL
 
 from atrisk.auth import caller_for
 from atrisk.db import Database
 from atrisk.graphql.context import Context
-from atrisk.graphql.schema import create_schema
+from atrisk.graphql.schema import schema
 from atrisk.settings import Settings
 
 _INLINE_SCRIPT = re.compile(r"<script>(.*?)</script>", re.DOTALL)
@@ -37,9 +38,11 @@ def ide_csp(html: str) -> str:
 
 
 class GraphQLView(GraphQL[Context, None]):
-    def __init__(self, db: Database, settings: Settings) -> None:
+    def __init__(
+        self, db: Database, settings: Settings, *, graphql_schema: Schema = schema
+    ) -> None:
         super().__init__(
-            create_schema(introspection=settings.graphql_introspection),
+            graphql_schema,
             graphql_ide="graphiql" if settings.graphql_ide else None,
             allow_queries_via_get=True,
             subscription_protocols=(),
