@@ -10,8 +10,8 @@ import pytest
 from playwright.sync_api import Page, Request, expect
 
 from atrisk.credentials import SESSION_COOKIE
-from tests.utils.accounts import PASSWORD
-from tests.utils.browser import ADMIN_EMAIL, COMPANY, VIEWER_EMAIL, graphql, sign_in
+from tests.utils.accounts import ADMIN_EMAIL, COMPANY, PASSWORD, VIEWER_EMAIL
+from tests.utils.browser import graphql, sign_in
 from tests.utils.graphql import ADD
 from tests.utils.server import Server
 

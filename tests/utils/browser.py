@@ -10,7 +10,6 @@ from __future__ import annotations
 import os
 import re
 import shutil
-import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -21,9 +20,9 @@ from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Page, Playwright
 
 from atrisk.credentials import SESSION_COOKIE
-from tests.utils.accounts import PASSWORD
+from tests.utils.accounts import ADMIN_EMAIL, create_accounts, session_id
 from tests.utils.databases import required, sqlite_url
-from tests.utils.server import ATRISK, Server, running_server, server_env
+from tests.utils.server import Server, running_server, server_env
 
 ARTIFACTS = Path(__file__).resolve().parent.parent / "artifacts"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
@@ -55,47 +54,11 @@ def browser_type_launch_args(playwright: Playwright) -> dict[str, Any]:
     return {"executable_path": executable, "args": CHROMIUM_ARGS}
 
 
-COMPANY = "Acme Alarms"
-ADMIN_EMAIL = "admin@acme.example"
-VIEWER_EMAIL = "viewer@acme.example"
-
-
-def create_accounts(env: dict[str, str]) -> None:
-    """The company of the browser tests, with an admin and a viewer, made by the real CLI."""
-    commands = [
-        ["create-company", COMPANY, "--admin-email", ADMIN_EMAIL],
-        ["create-user", "--company", COMPANY, "--email", VIEWER_EMAIL, "--role", "viewer"],
-    ]
-    for command in commands:
-        subprocess.run(
-            [str(ATRISK), *command, "--password", PASSWORD],
-            env=env,
-            check=True,
-            capture_output=True,
-            timeout=60,
-        )
-
-
 def serve_fresh(directory: Path) -> Iterator[Server]:
     env = server_env(sqlite_url(directory), ATRISK_LOG_LEVEL="WARNING")
     create_accounts(env)
     with running_server(env, directory) as running:
         yield running
-
-
-_sessions: dict[tuple[str, str], str] = {}
-
-
-def session_id(server: Server, email: str = ADMIN_EMAIL) -> str:
-    """A session of `email` on `server`, signed in once and then reused."""
-    key = (str(server.log_path), email)
-    if key not in _sessions:
-        response = httpx.post(
-            f"{server.base_url}/auth/login", json={"email": email, "password": PASSWORD}
-        )
-        response.raise_for_status()
-        _sessions[key] = response.cookies[SESSION_COOKIE]
-    return _sessions[key]
 
 
 def sign_in(page: Page, server: Server, email: str = ADMIN_EMAIL) -> None:
