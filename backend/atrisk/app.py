@@ -14,9 +14,11 @@ from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import BaseRoute, Mount, Route
+from starlette.staticfiles import StaticFiles
 
 from atrisk import auth
 from atrisk.db import Database
+from atrisk.graphql import ide
 from atrisk.graphql.schema import build_schema
 from atrisk.graphql.view import GraphQLView
 from atrisk.middleware import SameOriginWrites, SecurityHeaders
@@ -75,6 +77,8 @@ def create_app(settings: Settings | None = None) -> Starlette:
         Route("/healthz", healthz),
         Route("/readyz", readyz),
     ]
+    if settings.graphql_ide:
+        routes.append(Mount(ide.ASSETS_URL, StaticFiles(directory=ide.ASSETS), name="ide"))
     if FRONTEND.is_dir():
         routes.append(Mount("/", WebPage(directory=FRONTEND, html=True), name="frontend"))
     middleware = [Middleware(SecurityHeaders)]

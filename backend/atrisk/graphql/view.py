@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import base64
-import hashlib
-import re
 from typing import Any
 
 import orjson
@@ -16,25 +13,10 @@ from strawberry.asgi import GraphQL
 
 from atrisk.auth import caller_for
 from atrisk.db import Database
+from atrisk.graphql import ide
 from atrisk.graphql.context import Context
 from atrisk.graphql.schema import schema
 from atrisk.settings import Settings
-
-_INLINE_SCRIPT = re.compile(r"<script>(.*?)</script>", re.DOTALL)
-
-
-def ide_csp(html: str) -> str:
-    """The IDE page's own policy: its CDN assets and exactly its own inline script."""
-    hashes = " ".join(
-        "'sha256-" + base64.b64encode(hashlib.sha256(script.encode()).digest()).decode() + "'"
-        for script in _INLINE_SCRIPT.findall(html)
-    )
-    return (
-        f"default-src 'self'; script-src 'self' https://unpkg.com {hashes}; "
-        "style-src 'self' https://unpkg.com 'unsafe-inline'; img-src 'self' data:; "
-        "font-src 'self' data: https://unpkg.com; connect-src 'self'; "
-        "base-uri 'none'; object-src 'none'; form-action 'none'; frame-ancestors 'none'"
-    )
 
 
 class GraphQLView(GraphQL[Context, None]):
@@ -49,7 +31,8 @@ class GraphQLView(GraphQL[Context, None]):
         )
         self.db = db
         self.settings = settings
-        self._ide_csp = ide_csp(self.graphql_ide_html) if settings.graphql_ide else ""
+        self._ide_html = ide.offline_html(self.graphql_ide_html) if settings.graphql_ide else ""
+        self._ide_csp = ide.csp(self._ide_html)
 
     async def get_context(
         self, request: Request | WebSocket, response: Response | WebSocket
@@ -64,9 +47,7 @@ class GraphQLView(GraphQL[Context, None]):
         )
 
     async def render_graphql_ide(self, request: Request) -> Response:
-        return HTMLResponse(
-            self.graphql_ide_html, headers={"Content-Security-Policy": self._ide_csp}
-        )
+        return HTMLResponse(self._ide_html, headers={"Content-Security-Policy": self._ide_csp})
 
     def encode_json(self, data: object) -> bytes:
         return orjson.dumps(data)
