@@ -9,15 +9,21 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import BaseRoute, Mount, Route
+from starlette.staticfiles import StaticFiles
 
+from atrisk import auth
 from atrisk.db import Database
-from atrisk.graphql.read_cache import ReadCache
+from atrisk.graphql import ide
+from atrisk.graphql.schema import build_schema
 from atrisk.graphql.view import GraphQLView
+from atrisk.middleware import SameOriginWrites, SecurityHeaders
 from atrisk.migrate import upgrade_async
-from atrisk.services.companies import ensure_demo_company
+from atrisk.services.companies import DEMO_ADMIN_EMAIL, DEMO_ADMIN_PASSWORD, ensure_demo_company
 from atrisk.settings import Settings
 from atrisk.webpage import WebPage
 
@@ -48,34 +54,47 @@ def create_app(settings: Settings | None = None) -> Starlette:
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         await upgrade_async(settings)
-        company, created = await ensure_demo_company(db, with_entries=settings.seed_demo)
-        app.state.company_id = company.id
-        if created:
-            logger.info("created the demo company %r", company.name)
+        if settings.seed_demo:
+            company, created = await ensure_demo_company(db, with_entries=True)
+            if created:
+                logger.info("created the demo company %r", company.name)
         base = f"http://{settings.host}:{settings.port}"
         logger.info("web page: %s/   GraphQL IDE: %s/graphql", base, base)
+        if settings.seed_demo:
+            logger.info(
+                "development sign-in: %s with the password %s (development only)",
+                DEMO_ADMIN_EMAIL,
+                DEMO_ADMIN_PASSWORD,
+            )
         try:
             yield
         finally:
             await db.dispose()
 
     routes: list[BaseRoute] = [
-        Route(
-            "/graphql",
-            GraphQLView(
-                db,
-                graphql_ide=settings.graphql_ide,
-                read_cache=ReadCache(settings.read_cache_mb * 2**20)
-                if settings.read_cache_mb
-                else None,
-            ),
-        ),
+        Route("/graphql", GraphQLView(db, settings, graphql_schema=build_schema(settings))),
+        *auth.routes,
         Route("/healthz", healthz),
         Route("/readyz", readyz),
     ]
+    if settings.graphql_ide:
+        routes.append(Mount(ide.ASSETS_URL, StaticFiles(directory=ide.ASSETS), name="ide"))
     if FRONTEND.is_dir():
         routes.append(Mount("/", WebPage(directory=FRONTEND, html=True), name="frontend"))
-    app = Starlette(routes=routes, lifespan=lifespan)
+    middleware = [Middleware(SecurityHeaders)]
+    if settings.cors_origins:
+        middleware.append(
+            Middleware(
+                CORSMiddleware,
+                allow_origins=settings.cors_origins,
+                allow_methods=["GET", "POST"],
+                allow_headers=["Authorization", "Content-Type"],
+                allow_credentials=False,
+                max_age=600,
+            )
+        )
+    middleware.append(Middleware(SameOriginWrites))
+    app = Starlette(routes=routes, middleware=middleware, lifespan=lifespan)
     app.state.settings = settings
     app.state.db = db
     return app

@@ -8,17 +8,21 @@ from typing import Any, overload
 import orjson
 from cross_web import HTTPException
 from starlette.requests import Request
-from starlette.responses import Response
+from starlette.responses import HTMLResponse, Response
 from starlette.websockets import WebSocket
+from strawberry import Schema
 from strawberry.asgi import GraphQL
 from strawberry.http import GraphQLRequestData
 from strawberry.types.unset import UNSET
 
+from atrisk.auth import caller_for
 from atrisk.db import Database
+from atrisk.graphql import ide
 from atrisk.graphql.context import Context
 from atrisk.graphql.read_cache import CachedRead, ReadCache, ReadKey, etag_matches
 from atrisk.graphql.schema import schema
 from atrisk.services.companies import data_version
+from atrisk.settings import Settings
 
 # Every client revalidates (no-cache); nothing shared may keep a company's data (private).
 CACHE_CONTROL = "private, no-cache"
@@ -26,16 +30,21 @@ CACHE_CONTROL = "private, no-cache"
 
 class GraphQLView(GraphQL[Context, None]):
     def __init__(
-        self, db: Database, *, graphql_ide: bool, read_cache: ReadCache | None = None
+        self, db: Database, settings: Settings, *, graphql_schema: Schema = schema
     ) -> None:
         super().__init__(
-            schema,
-            graphql_ide="graphiql" if graphql_ide else None,
+            graphql_schema,
+            graphql_ide="graphiql" if settings.graphql_ide else None,
             allow_queries_via_get=True,
             subscription_protocols=(),
         )
         self.db = db
-        self.read_cache = read_cache
+        self.settings = settings
+        self._ide_html = ide.offline_html(self.graphql_ide_html) if settings.graphql_ide else ""
+        self._ide_csp = ide.csp(self._ide_html)
+        self.read_cache = (
+            ReadCache(settings.read_cache_mb * 2**20) if settings.read_cache_mb else None
+        )
 
     async def get_context(
         self, request: Request | WebSocket, response: Response | WebSocket
@@ -46,8 +55,11 @@ class GraphQLView(GraphQL[Context, None]):
             request=request,
             response=response,
             db=self.db,
-            company_id=request.app.state.company_id,
+            caller=await caller_for(request, self.db, self.settings),
         )
+
+    async def render_graphql_ide(self, request: Request) -> Response:
+        return HTMLResponse(self._ide_html, headers={"Content-Security-Policy": self._ide_csp})
 
     def encode_json(self, data: object) -> bytes:
         return orjson.dumps(data)
@@ -93,11 +105,15 @@ class GraphQLView(GraphQL[Context, None]):
             return None
         sub_response = await self.get_sub_response(request)
         context = await self.get_context(request, sub_response)
-        version = await data_version(self.db, context.company_id)
+        if context.caller is None:
+            return None  # the usual path answers UNAUTHENTICATED
+        # Every signed-in role reads the same entries, so the company is the whole key.
+        company_id = context.caller.company_id
+        version = await data_version(self.db, company_id)
         if version is None:
             return None
         key = ReadKey(
-            context.company_id,
+            company_id,
             data.query,
             data.operation_name,
             orjson.dumps(data.variables, option=orjson.OPT_SORT_KEYS),
