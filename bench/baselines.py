@@ -17,27 +17,30 @@ import orjson
 from ariadne import EnumType, MutationType, QueryType, ScalarType, UnionType
 from ariadne import make_executable_schema as make_ariadne_schema
 from ariadne.asgi import GraphQL as AriadneGraphQL
+from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
+from atrisk.auth import caller_for
 from atrisk.db import Database
 from atrisk.domain import Category
 from atrisk.services import entries
+from atrisk.services.accounts import Caller
 from atrisk.services.entries import EntryRow
 from atrisk.services.errors import ServiceError
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def company_of(request: Request) -> str:
-    """The caller's company, found the way the GraphQL endpoint finds it.
-
-    ACCOUNTS: once requests carry credentials, resolve the Bearer token here with the
-    product's own authentication, exactly as the GraphQL endpoint does.
-    """
-    company_id: str = request.app.state.company_id
-    return company_id
+async def caller_of(request: Request, *, write: bool = False) -> Caller:
+    """The caller, authenticated exactly as the GraphQL endpoint authenticates it."""
+    caller = await caller_for(request, request.app.state.db, request.app.state.settings)
+    if caller is None:
+        raise HTTPException(401, "Sign in first.")
+    if write and not caller.can_write:
+        raise HTTPException(403, "Read-only access.")
+    return caller
 
 
 # --- trivial -------------------------------------------------------------------------------
@@ -81,15 +84,17 @@ def rest_routes(db: Database) -> list[BaseRoute]:
         category = Category[params["category"]] if "category" in params else None
         active = FLAGS.get(params.get("active", ""))
         shape = SHAPES[params.get("shape", "full")]
-        rows = await entries.list_entries(db, company_of(request), category, active)
+        caller = await caller_of(request)
+        rows = await entries.list_entries(db, caller.company_id, category, active)
         body = {"data": {"atRiskEntries": [shape(row) for row in rows]}}
         return Response(orjson.dumps(body), media_type="application/json")
 
     async def update_entry(request: Request) -> Response:
+        caller = await caller_of(request, write=True)
         changes = orjson.loads(await request.body())
         try:
             row = await entries.update_entry(
-                db, company_of(request), request.path_params["id"], active=changes["active"]
+                db, caller.company_id, request.path_params["id"], active=changes["active"]
             )
         except ServiceError as error:
             result: dict[str, Any] = {"__typename": type(error).__name__, "message": error.message}
@@ -128,6 +133,8 @@ def ariadne_app(db: Database) -> AriadneGraphQL:
 
     @mutation.field("updateAtRiskEntry")
     async def resolve_update(_: None, info: Any, input: dict[str, Any]) -> Any:
+        if not info.context["caller"].can_write:
+            raise PermissionError("Read-only access.")
         try:
             return await entries.update_entry(
                 db,
@@ -167,8 +174,11 @@ def ariadne_app(db: Database) -> AriadneGraphQL:
         convert_names_case=True,
     )
 
-    def context(request: Request, data: Any) -> dict[str, Any]:
-        return {"request": request, "company_id": company_of(request)}
+    async def context(request: Request, data: Any) -> dict[str, Any]:
+        caller = await caller_for(request, db, request.app.state.settings)
+        if caller is None:
+            raise HTTPException(401, "Sign in first.")
+        return {"request": request, "company_id": caller.company_id, "caller": caller}
 
     return AriadneGraphQL(schema, context_value=context)
 

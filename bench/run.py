@@ -40,6 +40,7 @@ import httpx
 import orjson
 from sqlalchemy.engine import make_url
 
+from atrisk.services.companies import DEMO_COMPANY
 from bench.seed import DATASETS, seed
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -64,14 +65,39 @@ TOGGLE = (
 )
 
 
-def credentials(dataset: str) -> dict[str, str]:
-    """The bench client's credentials for the measured company of `dataset`.
+BENCH_ADMIN = "bench-admin@bench.example"
+BENCH_PASSWORD = secrets.token_urlsafe(16)
+TOKENS: dict[str, str] = {}  # dataset -> read-only API token of its measured company
 
-    ACCOUNTS: every request acts as the demo company until accounts exist; then create an
-    API token for the measured company when seeding and return
-    {"Authorization": f"Bearer {token}"} here. Every request of every target sends it.
-    """
-    return {}
+
+def credentials(dataset: str) -> dict[str, str]:
+    """The bench client's credentials for reads: an API token of the measured company."""
+    return {"Authorization": f"Bearer {TOKENS[dataset.removesuffix('-pair')]}"}
+
+
+def create_credentials(dataset: str, database_url: str) -> None:
+    """An admin (for the writes) and an API token (for the reads), made by the real CLI."""
+    env = server_environment(database_url, "graphql")
+    for command in (
+        ["create-user", "--company", DEMO_COMPANY, "--email", BENCH_ADMIN, "--role", "admin"],
+        ["create-token", "--company", DEMO_COMPANY, "--name", "bench"],
+    ):
+        if command[0] == "create-user":
+            command += ["--password", BENCH_PASSWORD]
+        done = subprocess.run(
+            [str(ATRISK), *command], env=env, capture_output=True, text=True, check=True
+        )
+    TOKENS[dataset] = done.stdout.strip()
+
+
+def sign_in(server: Server) -> dict[str, str]:
+    """The headers of a signed-in admin's same-origin writes (session cookie, Origin)."""
+    response = httpx.post(
+        f"{server.url}/auth/login", json={"email": BENCH_ADMIN, "password": BENCH_PASSWORD}
+    )
+    response.raise_for_status()
+    session = response.cookies["atrisk_session"]
+    return {"Cookie": f"atrisk_session={session}", "Origin": server.url}
 
 
 def graphql_body(query: str, variables: dict[str, Any] | None = None) -> bytes:
@@ -110,15 +136,15 @@ def read_shape(target: str, scenario: str) -> Shape:
     return Shape(f"/bench/rest/entries?{rest_params}", method="GET")
 
 
-def write_shape(target: str) -> Shape:
+def write_shape(target: str, admin: dict[str, str]) -> Shape:
+    """A toggle of `active` as a signed-in admin (`admin`: the session's headers)."""
     if target == "rest":
-        return Shape(
-            "/bench/rest/entries/{id}", write=("/bench/rest/entries/{id}", '{"active":{active}}')
-        )
+        path = "/bench/rest/entries/{id}"
+        return Shape(path, headers=admin, write=(path, '{"active":{active}}'))
     body = graphql_body(TOGGLE, {"input": {"id": "ID", "active": "ACTIVE"}}).decode()
     body = body.replace('"ID"', '"{id}"').replace('"ACTIVE"', "{active}")
     path = "/graphql" if target == "graphql" else "/bench/ariadne"
-    return Shape(path, write=(path, body))
+    return Shape(path, headers=admin, write=(path, body))
 
 
 # --- servers -------------------------------------------------------------------------------
@@ -149,9 +175,7 @@ def free_port() -> int:
         return port
 
 
-@contextmanager
-def serving(kind: str, database_url: str, name: str) -> Iterator[Server]:
-    port = free_port()
+def server_environment(database_url: str, kind: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("ATRISK_", "DATABASE_URL"))}
     env.update(
         DATABASE_URL=database_url,
@@ -161,6 +185,13 @@ def serving(kind: str, database_url: str, name: str) -> Iterator[Server]:
         ATRISK_LOG_LEVEL="WARNING",
         ATRISK_READ_CACHE_MB="0" if kind == "graphql-nocache" else "16",
     )
+    return env
+
+
+@contextmanager
+def serving(kind: str, database_url: str, name: str) -> Iterator[Server]:
+    port = free_port()
+    env = server_environment(database_url, kind)
     if kind == "baselines":
         command = [sys.executable, "-m", "bench.server", "--port", str(port)]
         command += ["--responses", str(WORK / "responses" / name)]
@@ -194,7 +225,12 @@ def serving(kind: str, database_url: str, name: str) -> Iterator[Server]:
 
 
 def send(server: Server, shape: Shape, dataset: str, **extra: str) -> httpx.Response:
-    headers = {"content-type": "application/json", **credentials(dataset), **shape.headers, **extra}
+    headers = {
+        "content-type": "application/json",
+        **({} if shape.write else credentials(dataset)),
+        **shape.headers,
+        **extra,
+    }
     response = httpx.request(
         shape.method,
         server.url + shape.path,
@@ -227,7 +263,7 @@ def load(server: Server, shape: Shape, dataset: str, connections: int, seconds: 
     if shape.body:
         (requests_dir / "body").write_bytes(shape.body)
         env["BENCH_BODY"] = str(requests_dir / "body")
-    headers = {**credentials(dataset), **shape.headers}
+    headers = {**({} if shape.write else credentials(dataset)), **shape.headers}
     if headers:
         lines = "".join(f"{name}: {value}\n" for name, value in headers.items())
         (requests_dir / "headers").write_text(lines)
@@ -366,6 +402,7 @@ def prepare(backend: str) -> dict[str, str]:
 
             asyncio.run(recreate_postgres(url))
         seed(url, DATASETS["one" if name == "write" else name])
+        create_credentials(name, url)
         print(f"  seeded {backend} {name} in {time.monotonic() - started:.1f} s", flush=True)
     return urls
 
@@ -442,8 +479,9 @@ def run_backend(backend: str) -> Bench:
         serving("graphql", urls["write"], "write") as graphql,
         serving("baselines", urls["write"], "write") as baselines,
     ):
-        contenders = [("graphql", "write", graphql, write_shape("graphql"))]
-        contenders += [(t, "write", baselines, write_shape(t)) for t in ("rest", "ariadne")]
+        contenders = [("graphql", "write", graphql, write_shape("graphql", sign_in(graphql)))]
+        admin = sign_in(baselines)
+        contenders += [(t, "write", baselines, write_shape(t, admin)) for t in ("rest", "ariadne")]
         bench.compare(contenders, "write")
         bench.server_done(graphql, "write, read cache on")
         bench.server_done(baselines, "write, baselines")

@@ -62,11 +62,11 @@ async def test_the_last_entry_fits_and_the_next_is_refused(db, company):
     await entries.add_entry(db, other.id, Category.CAUSE, "One too many")
 
 
-async def test_a_full_category_answers_a_validation_error_over_graphql(app, client):
-    await fill(app.state.db, app.state.company_id, Category.REASON, CATEGORY_MAX_ENTRIES)
+async def test_a_full_category_answers_a_validation_error_over_graphql(app, client, company):
+    await fill(app.state.db, company.id, Category.REASON, CATEGORY_MAX_ENTRIES)
     result = await gql(client, ADD, {"input": {"category": "REASON", "name": "One too many"}})
     error = result["addAtRiskEntry"]
     assert error["__typename"] == "ValidationError"
     assert error["field"] == "category"
     assert "Reasons already holds 1,000 entries" in error["message"]
-    assert await count_in(app.state.db, app.state.company_id, Category.REASON) == 1000
+    assert await count_in(app.state.db, company.id, Category.REASON) == 1000

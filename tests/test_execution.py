@@ -6,12 +6,18 @@ import pytest
 import strawberry
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 
-from atrisk.domain import Category
+from atrisk.domain import Category, Role
 from atrisk.graphql.context import Context
 from atrisk.graphql.execution import LeafFieldsExecutionContext
 from atrisk.graphql.schema import Mutation, Query
 from atrisk.services import entries
+from atrisk.services.accounts import Caller
 from tests.utils.graphql import ENTRY_FIELDS
+
+
+def context_for(db, company) -> Context:
+    caller = Caller(company_id=company.id, company_name=company.name, role=Role.VIEWER)
+    return Context(request=None, response=None, db=db, caller=caller)  # type: ignore[arg-type]
 
 
 class CountingContext(LeafFieldsExecutionContext):
@@ -54,7 +60,7 @@ async def filled(db, company):
 
 @pytest.mark.parametrize("query", QUERIES)
 async def test_the_direct_path_answers_like_the_general_one(db, filled, query):
-    context = Context(request=None, response=None, db=db, company_id=filled.id)  # type: ignore[arg-type]
+    context = context_for(db, filled)
     results = {
         name: await schema.execute(query, variable_values={"x": True}, context_value=context)
         for name, schema in schemas().items()
@@ -67,7 +73,7 @@ async def test_the_direct_path_answers_like_the_general_one(db, filled, query):
 
 
 async def test_leaf_fields_of_listed_entries_are_not_resolved_one_by_one(db, filled):
-    context = Context(request=None, response=None, db=db, company_id=filled.id)  # type: ignore[arg-type]
+    context = context_for(db, filled)
     CountingContext.resolved = []
     result = await schemas()["counting"].execute(QUERIES[0], context_value=context)
     assert result.data is not None

@@ -8,7 +8,7 @@ from atrisk.domain import Category
 from atrisk.graphql.read_cache import ReadCache, ReadKey, etag_for, etag_matches
 from atrisk.graphql.view import GraphQLView
 from atrisk.services import entries
-from atrisk.services.companies import create_company, data_version
+from atrisk.services.companies import data_version
 from tests.utils.graphql import LIST, UPDATE
 
 LIST_ALL = "{ atRiskEntries { id name active version } }"
@@ -167,19 +167,33 @@ async def test_cached_reads_serve_the_same_bytes_as_executed_ones(app, api, clie
     ]
 
 
-async def test_a_company_never_gets_another_companys_cached_result(app, api, client):
+async def test_a_company_never_gets_another_companys_cached_result(
+    api, client, other_client, viewer_client, token_client, anonymous_client
+):
     await api.add("REASON", "Only in the first company")
     first = await client.post("/graphql", json={"query": LIST_ALL})
     etag = first.headers["etag"]
     assert len(first.json()["data"]["atRiskEntries"]) == 1
 
-    other = await create_company(app.state.db, "Other Alarm Co.")
-    app.state.company_id = other.id  # the next requests act as the other company
-    second = await client.post(
+    other = await other_client.post(
         "/graphql", json={"query": LIST_ALL}, headers={"if-none-match": etag}
     )
-    assert second.status_code == 200
-    assert second.json()["data"]["atRiskEntries"] == []
+    assert other.status_code == 200
+    assert other.json()["data"]["atRiskEntries"] == []
+
+    # Every role of the same company reads the same entries, so they share the result.
+    for same_company in (viewer_client, token_client):
+        again = await same_company.post(
+            "/graphql", json={"query": LIST_ALL}, headers={"if-none-match": etag}
+        )
+        assert again.status_code == 304
+
+    anonymous = await anonymous_client.post(
+        "/graphql", json={"query": LIST_ALL}, headers={"if-none-match": etag}
+    )
+    assert anonymous.status_code == 200
+    assert anonymous.json()["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
+    assert "etag" not in anonymous.headers
 
 
 async def test_results_with_errors_and_mutations_are_never_cached(app, api, client):

@@ -7,17 +7,28 @@ from typing import Any
 
 import httpx
 
+from atrisk.credentials import SESSION_COOKIE
+from tests.utils.accounts import create_accounts, session_id
 from tests.utils.graphql import ADD, UPDATE
-from tests.utils.server import running_server, server_env
+from tests.utils.server import Server, running_server, server_env
 
 READ = "{ atRiskEntries { id name active version } }"
 
 
-def post(base_url: str, query: str, variables: dict[str, Any] | None = None, **headers: str):
+def post(
+    server: Server,
+    session: str,
+    query: str,
+    variables: dict[str, Any] | None = None,
+    *,
+    if_none_match: str | None = None,
+) -> httpx.Response:
+    """As the company's admin; a session made on either process works on both."""
     response = httpx.post(
-        f"{base_url}/graphql",
+        f"{server.base_url}/graphql",
         json={"query": query, "variables": variables or {}},
-        headers=headers,
+        headers={"Origin": server.base_url, "If-None-Match": if_none_match or ""},
+        cookies={SESSION_COOKIE: session},
         timeout=10,
     )
     assert response.status_code in (200, 304), response.text
@@ -27,20 +38,22 @@ def post(base_url: str, query: str, variables: dict[str, Any] | None = None, **h
 def test_a_write_through_one_process_invalidates_the_others_cache(database_url, tmp_path):
     env = server_env(database_url)
     with running_server(env, tmp_path) as one, running_server(env, tmp_path) as two:
-        added = post(one.base_url, ADD, {"input": {"category": "REASON", "name": "Moved away"}})
+        create_accounts(env)
+        admin = session_id(one)
+        added = post(one, admin, ADD, {"input": {"category": "REASON", "name": "Moved away"}})
         entry_id = added.json()["data"]["addAtRiskEntry"]["id"]
 
-        first = post(one.base_url, READ)
+        first = post(one, admin, READ)
         etag = first.headers["etag"]
-        assert post(one.base_url, READ, **{"if-none-match": etag}).status_code == 304
+        assert post(one, admin, READ, if_none_match=etag).status_code == 304
         # The other process computes the same bytes, so the same validator works there too.
-        other = post(two.base_url, READ)
+        other = post(two, admin, READ)
         assert other.content == first.content
-        assert post(two.base_url, READ, **{"if-none-match": etag}).status_code == 304
+        assert post(two, admin, READ, if_none_match=etag).status_code == 304
 
-        post(two.base_url, UPDATE, {"input": {"id": entry_id, "active": False}})
+        post(two, admin, UPDATE, {"input": {"id": entry_id, "active": False}})
 
-        after = post(one.base_url, READ, **{"if-none-match": etag})
+        after = post(one, admin, READ, if_none_match=etag)
         assert after.status_code == 200
         assert after.headers["etag"] != etag
         assert after.json()["data"]["atRiskEntries"] == [
@@ -48,8 +61,8 @@ def test_a_write_through_one_process_invalidates_the_others_cache(database_url, 
         ]
 
         # And the other way round, with a rename through the first process.
-        cached_in_two = post(two.base_url, READ).headers["etag"]
-        post(one.base_url, UPDATE, {"input": {"id": entry_id, "name": "Moved out of area"}})
-        renamed = post(two.base_url, READ, **{"if-none-match": cached_in_two})
+        cached_in_two = post(two, admin, READ).headers["etag"]
+        post(one, admin, UPDATE, {"input": {"id": entry_id, "name": "Moved out of area"}})
+        renamed = post(two, admin, READ, if_none_match=cached_in_two)
         assert renamed.status_code == 200
         assert renamed.json()["data"]["atRiskEntries"][0]["name"] == "Moved out of area"
