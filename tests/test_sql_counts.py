@@ -26,17 +26,15 @@ def recorded_statements(app) -> Iterator[list[tuple[str, Any]]]:
     def record(conn, cursor, statement, parameters, context, executemany):
         statements.append((statement, parameters))
 
-    event.listen(engine, "before_cursor_execute", record)
-    # SQLite's in-thread connection for primary-key lookups (Database.read_now).
-    direct = app.state.db.read_now()
-    if direct is not None:
-        direct.set_trace_callback(lambda statement: statements.append((statement, None)))
+    # On SQLite, small lookups run on a synchronous engine in the caller's thread.
+    engines = [e for e in (engine, app.state.db.read_now_engine()) if e is not None]
+    for each in engines:
+        event.listen(each, "before_cursor_execute", record)
     try:
         yield statements
     finally:
-        event.remove(engine, "before_cursor_execute", record)
-        if direct is not None:
-            direct.set_trace_callback(None)
+        for each in engines:
+            event.remove(each, "before_cursor_execute", record)
 
 
 async def statements_for(app, client, query: str) -> list[tuple[str, Any]]:

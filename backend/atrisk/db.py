@@ -9,13 +9,14 @@ on its own, which saves round trips on every read.
 
 from __future__ import annotations
 
-import sqlite3
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from typing import Any
 
-from sqlalchemy import event, text
-from sqlalchemy.engine import Connection
+from sqlalchemy import Executable, Row, event, text
+from sqlalchemy import create_engine as create_sync_engine
+from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import (
     AsyncConnection,
     AsyncEngine,
@@ -23,7 +24,7 @@ from sqlalchemy.ext.asyncio import (
     async_sessionmaker,
     create_async_engine,
 )
-from sqlalchemy.pool import ConnectionPoolEntry
+from sqlalchemy.pool import ConnectionPoolEntry, StaticPool
 
 from atrisk.settings import Settings
 
@@ -88,7 +89,7 @@ class Database:
             else self.engine
         )
         self._writer = async_sessionmaker(writer_engine, expire_on_commit=False)
-        self._read_now: sqlite3.Connection | None = None
+        self._read_now: Engine | None = None
 
     @property
     def dialect(self) -> str:
@@ -111,22 +112,45 @@ class Database:
         async with self._writer() as session, session.begin():
             yield session
 
-    def read_now(self) -> sqlite3.Connection | None:
-        """SQLite only: a connection for tiny indexed reads right in the calling thread.
+    def read_now_engine(self) -> Engine | None:
+        """SQLite only: a synchronous engine for small indexed reads right in this thread.
 
-        A primary-key lookup takes microseconds, much less than a round trip to the async
-        driver's thread. Readers of a WAL database do not wait for writers, and this
-        connection waits for no lock at all (timeout 0): should it meet one, it raises
-        sqlite3.Error and the caller takes the usual async path instead.
+        A lookup by key takes microseconds there, much less than the round trips to the
+        async driver's thread. Readers of a WAL database do not wait for writers, and
+        this engine's one connection waits for no lock at all (timeout 0) and refuses
+        other threads: either way it raises, and `read_rows` asks the async driver.
         """
         path = self.settings.sqlite_path
         if path is None:
             return None
         if self._read_now is None:
-            connection = sqlite3.connect(path, timeout=0, isolation_level=None)
-            connection.execute("PRAGMA query_only=ON")
-            self._read_now = connection
+            engine = create_sync_engine(
+                f"sqlite:///{path}",
+                poolclass=StaticPool,
+                connect_args={"timeout": 0, "check_same_thread": True, "isolation_level": None},
+            )
+
+            @event.listens_for(engine, "connect")
+            def read_only(dbapi_connection: Any, _record: ConnectionPoolEntry) -> None:
+                dbapi_connection.execute("PRAGMA query_only=ON")
+
+            self._read_now = engine
         return self._read_now
+
+    async def read_rows(self, statement: Executable) -> Sequence[Row[*tuple[Any, ...]]]:
+        """The rows of a small indexed SELECT, without a transaction.
+
+        On SQLite it runs right in the calling thread (see `read_now_engine`), falling back
+        to the async driver if it cannot; elsewhere it goes through the async driver.
+        """
+        if (engine := self.read_now_engine()) is not None:
+            try:
+                with engine.connect() as connection:
+                    return connection.execute(statement).all()
+            except DBAPIError:
+                pass  # busy, closed or another thread: ask the usual way
+        async with self.read_connection() as connection:
+            return (await connection.execute(statement)).all()
 
     async def ping(self) -> None:
         async with self.engine.connect() as connection:
@@ -134,6 +158,6 @@ class Database:
 
     async def dispose(self) -> None:
         if self._read_now is not None:
-            self._read_now.close()
+            self._read_now.dispose()
             self._read_now = None
         await self.engine.dispose()

@@ -163,10 +163,10 @@ async def caller_from_session(db: Database, key: bytes, session_id: str) -> Call
         .where(UserSession.id_hash == keyed_hash(key, session_id))
         .where(UserSession.expires_at > utcnow())
     )
-    async with db.read() as session:
-        row = (await session.execute(query)).one_or_none()
-    if row is None:
+    rows = await db.read_rows(query)
+    if not rows:
         return None
+    (row,) = rows
     email, role, company_id, company_name = row
     return Caller(company_id=company_id, company_name=company_name, role=role, email=email)
 
@@ -178,10 +178,10 @@ async def caller_from_token(db: Database, key: bytes, token: str) -> Caller | No
         .join(Company, Company.id == ApiToken.company_id)
         .where(ApiToken.token_hash == keyed_hash(key, token))
     )
-    async with db.read() as session:
-        row = (await session.execute(query)).one_or_none()
-    if row is None:
+    rows = await db.read_rows(query)
+    if not rows:
         return None
+    (row,) = rows
     token_id, last_used_at, company_id, company_name = row
     now = utcnow()
     if last_used_at is None or now - last_used_at >= TOKEN_USE_RESOLUTION:

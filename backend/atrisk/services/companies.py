@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import sqlite3
-
 from sqlalchemy import bindparam, select
 
 from atrisk.db import Database
@@ -47,25 +45,13 @@ async def find_company(db: Database, name: str) -> Company | None:
         return result.scalar_one_or_none()
 
 
-_DATA_VERSION = "SELECT data_version FROM companies WHERE id = ?"
-_DATA_VERSION_QUERY = select(Company.data_version).where(Company.id == bindparam("id"))
+_DATA_VERSION = select(Company.data_version).where(Company.id == bindparam("company_id"))
 
 
 async def data_version(db: Database, company_id: str) -> int | None:
-    """The company's data version (one primary-key lookup); None if there is no such company.
-
-    On SQLite the lookup runs right here, without a trip to the driver's thread.
-    """
-    if (direct := db.read_now()) is not None:
-        try:
-            rows = direct.execute(_DATA_VERSION, (company_id,)).fetchall()
-        except sqlite3.Error:
-            pass  # busy or closed: ask the usual way
-        else:
-            return int(rows[0][0]) if rows else None
-    async with db.read_connection() as connection:
-        version: int | None = await connection.scalar(_DATA_VERSION_QUERY, {"id": company_id})
-        return version
+    """The company's data version (one primary-key lookup); None if there is no such company."""
+    rows = await db.read_rows(_DATA_VERSION.params(company_id=company_id))
+    return int(rows[0][0]) if rows else None
 
 
 async def create_company(db: Database, name: str) -> Company:
