@@ -93,7 +93,7 @@ async def profile(database_url: str, admin_query: str) -> dict[str, Any]:
             company = await find_company(app.state.db, DEMO_COMPANY)
             assert company is not None
             _, token = await accounts.create_token(
-                app.state.db, settings.signing_key, company.id, f"profile-{cache_mb}"
+                app.state.db, settings.signing_key, company.id, f"profile-{secrets.token_hex(4)}"
             )
             HEADERS[:] = [(b"authorization", f"Bearer {token}".encode())]
             if cache_mb:

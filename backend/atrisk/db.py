@@ -9,7 +9,7 @@ on its own, which saves round trips on every read.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Mapping, Sequence
 from contextlib import asynccontextmanager
 from typing import Any
 
@@ -137,7 +137,9 @@ class Database:
             self._read_now = engine
         return self._read_now
 
-    async def read_rows(self, statement: Executable) -> Sequence[Row[*tuple[Any, ...]]]:
+    async def read_rows(
+        self, statement: Executable, parameters: Mapping[str, Any] | None = None
+    ) -> Sequence[Row[*tuple[Any, ...]]]:
         """The rows of a small indexed SELECT, without a transaction.
 
         On SQLite it runs right in the calling thread (see `read_now_engine`), falling back
@@ -146,11 +148,11 @@ class Database:
         if (engine := self.read_now_engine()) is not None:
             try:
                 with engine.connect() as connection:
-                    return connection.execute(statement).all()
+                    return connection.execute(statement, parameters).all()
             except DBAPIError:
                 pass  # busy, closed or another thread: ask the usual way
         async with self.read_connection() as connection:
-            return (await connection.execute(statement)).all()
+            return (await connection.execute(statement, parameters)).all()
 
     async def ping(self) -> None:
         async with self.engine.connect() as connection:

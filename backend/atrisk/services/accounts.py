@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import bindparam, delete, select, update
 from sqlalchemy.exc import IntegrityError
 
 from atrisk.credentials import (
@@ -155,15 +155,24 @@ async def end_session(db: Database, key: bytes, session_id: str) -> None:
         )
 
 
+# Built once: these run on every authenticated request.
+_SESSION_CALLER = (
+    select(User.email, User.role, Company.id, Company.name)
+    .join(UserSession, UserSession.user_id == User.id)
+    .join(Company, Company.id == User.company_id)
+    .where(UserSession.id_hash == bindparam("id_hash"))
+    .where(UserSession.expires_at > bindparam("now"))
+)
+_TOKEN_CALLER = (
+    select(ApiToken.id, ApiToken.last_used_at, Company.id, Company.name)
+    .join(Company, Company.id == ApiToken.company_id)
+    .where(ApiToken.token_hash == bindparam("token_hash"))
+)
+
+
 async def caller_from_session(db: Database, key: bytes, session_id: str) -> Caller | None:
-    query = (
-        select(User.email, User.role, Company.id, Company.name)
-        .join(UserSession, UserSession.user_id == User.id)
-        .join(Company, Company.id == User.company_id)
-        .where(UserSession.id_hash == keyed_hash(key, session_id))
-        .where(UserSession.expires_at > utcnow())
-    )
-    rows = await db.read_rows(query)
+    parameters = {"id_hash": keyed_hash(key, session_id), "now": utcnow()}
+    rows = await db.read_rows(_SESSION_CALLER, parameters)
     if not rows:
         return None
     (row,) = rows
@@ -173,12 +182,7 @@ async def caller_from_session(db: Database, key: bytes, session_id: str) -> Call
 
 async def caller_from_token(db: Database, key: bytes, token: str) -> Caller | None:
     """The read-only caller behind an API token; notes when the token was last used."""
-    query = (
-        select(ApiToken.id, ApiToken.last_used_at, Company.id, Company.name)
-        .join(Company, Company.id == ApiToken.company_id)
-        .where(ApiToken.token_hash == keyed_hash(key, token))
-    )
-    rows = await db.read_rows(query)
+    rows = await db.read_rows(_TOKEN_CALLER, {"token_hash": keyed_hash(key, token)})
     if not rows:
         return None
     (row,) = rows

@@ -50,7 +50,7 @@ _DATA_VERSION = select(Company.data_version).where(Company.id == bindparam("comp
 
 async def data_version(db: Database, company_id: str) -> int | None:
     """The company's data version (one primary-key lookup); None if there is no such company."""
-    rows = await db.read_rows(_DATA_VERSION.params(company_id=company_id))
+    rows = await db.read_rows(_DATA_VERSION, {"company_id": company_id})
     return int(rows[0][0]) if rows else None
 
 
