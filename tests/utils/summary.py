@@ -2,8 +2,8 @@
 
 Tests call `count("hostile inputs")` and friends; tests that check acknowledged
 writes call `count("writes checked", n)` and `lost(...)` for each one missing
-(and fail). The line says "nothing lost" only when writes were checked and none
-was missing.
+(and fail). The line says "nothing lost" only when writes were checked, none
+was missing and no reliability test failed.
 """
 
 from __future__ import annotations
@@ -19,8 +19,18 @@ RACE = "race rounds"
 SOAK = "soak requests"
 CHECKED = "writes checked"
 
+RELIABILITY_MODULES = (
+    "tests/test_fuzz.py",
+    "tests/test_hostile.py",
+    "tests/test_limits.py",
+    "tests/test_properties.py",
+    "tests/test_races.py",
+    "tests/test_soak.py",
+)
+
 COUNTS: Counter[str] = Counter()
 LOST: list[str] = []
+FAILED: list[str] = []
 
 
 def count(kind: str, amount: int = 1) -> None:
@@ -37,6 +47,8 @@ def summary_line() -> str:
     )
     if LOST:
         verdict = f"{len(LOST)} acknowledged writes LOST"
+    elif FAILED:
+        verdict = f"{len(FAILED)} reliability tests FAILED"
     elif COUNTS[CHECKED]:
         verdict = "nothing lost"
     else:
@@ -44,8 +56,13 @@ def summary_line() -> str:
     return f"{parts}; {verdict}"
 
 
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    if report.failed and report.nodeid.startswith(RELIABILITY_MODULES):
+        FAILED.append(report.nodeid)
+
+
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
-    if not COUNTS and not LOST:
+    if not COUNTS and not LOST and not FAILED:
         return
     terminalreporter.write_sep("=", "reliability")
     terminalreporter.write_line(summary_line())
