@@ -69,17 +69,25 @@ clashing_names = st.sampled_from(
 def spec_name(raw: str) -> str | None:
     """The stored name DESIGN.md promises for `raw`, or None when it must be refused.
 
-    Trim, collapse inner whitespace runs to one space; then 1-100 characters and
-    no control characters (tab, line feed and carriage return are whitespace).
+    Trim, collapse inner whitespace runs to one space; then 1-100 characters, no
+    control characters (tab, line feed and carriage return are whitespace), and
+    something visible: not only format characters, combining marks or fillers.
     """
     if any(unicodedata.category(c) == "Cc" and c not in "\t\n\r" for c in raw):
         return None
     name = re.sub(r"\s+", " ", raw).strip(" ")
     if not 1 <= len(name) <= 100:
         return None
+    if all(
+        unicodedata.category(c) in {"Cf", "Mn", "Me", "Zs"} or c in "\u115f\u1160\u3164\uffa0"
+        for c in name
+    ):
+        return None
     return name
 
 
 def spec_key(name: str) -> str:
-    """Names that compare equal NFKC-normalised and case-folded are the same name."""
-    return unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", name).casefold())
+    """Names that compare equal NFKC-normalised and case-folded (format characters
+    ignored) are the same name."""
+    shown = "".join(c for c in name if unicodedata.category(c) != "Cf")
+    return unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", shown).casefold())
