@@ -3,6 +3,7 @@ GraphQL error, promptly, and changes nothing."""
 
 from __future__ import annotations
 
+import select
 import socket
 from collections.abc import Iterable, Iterator
 from typing import Any
@@ -78,20 +79,26 @@ def add_payload(name: str = "Hostile") -> dict[str, Any]:
 
 
 def raw_exchange(server: LiveServer, head: bytes, body_chunks: Iterable[bytes] = ()) -> bytes:
-    """Send a request byte by byte on a socket; return what the server answers."""
+    """Send a request by hand on a socket; return the start of what the server answers.
+
+    The answer is read as soon as it arrives, while the body is still going out,
+    because a server that refuses a body closes without reading the rest of it.
+    """
     with socket.create_connection((server.host, server.port), timeout=PROMPT_SECONDS) as sock:
         sock.sendall(head)
         try:
             for chunk in body_chunks:
+                if select.select([sock], [], [], 0)[0]:
+                    break  # the server has answered
                 sock.sendall(chunk)
         except (BrokenPipeError, ConnectionResetError):
-            pass  # the server answered and closed without reading the rest: as intended
+            pass  # it answered and closed without reading the rest: as intended
         answer = b""
-        while b"\r\n\r\n" not in answer:
-            data = sock.recv(65536)
-            if not data:
-                break
-            answer += data
+        try:
+            while b"\r\n\r\n" not in answer and (data := sock.recv(65536)):
+                answer += data
+        except ConnectionResetError:
+            pass
         return answer
 
 
