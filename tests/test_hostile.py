@@ -301,7 +301,12 @@ def test_mutations_via_get_are_refused(http: httpx.Client, seeded: dict[str, str
 
 def test_other_methods_are_refused(http: httpx.Client) -> None:
     for method in ("PUT", "DELETE", "PATCH"):
-        response = http.request(method, "/graphql", content=orjson.dumps(add_payload()))
+        response = http.request(
+            method,
+            "/graphql",
+            content=orjson.dumps(add_payload()),
+            headers={"content-type": "application/json"},
+        )
         assert response.status_code in {400, 405}, response.text
 
 
