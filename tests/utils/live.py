@@ -16,6 +16,8 @@ from typing import Any, TypeVar
 import httpx
 import pytest
 
+from atrisk.credentials import SESSION_COOKIE
+from tests.utils.accounts import create_accounts, session_id
 from tests.utils.databases import create_postgres_database, drop_postgres_database, sqlite_url
 from tests.utils.fixtures import BACKENDS
 from tests.utils.server import Server, running_server, server_env
@@ -51,13 +53,13 @@ class LiveServer:
         return int(self.base_url.rsplit(":", 1)[1])
 
     def sign_in(self) -> None:
-        """Fill `headers` and `cookies` so that clients act as the test admin.
+        """Create the test company and its admin with the real CLI, then sign in.
 
-        The service has one implicit company and no accounts yet, so there is
-        nothing to send; this is the one place to change when sign-in arrives.
+        The one place where the reliability tests get their credentials.
         """
+        create_accounts(server_env(self.database_url))
         self.headers = {}
-        self.cookies = {}
+        self.cookies = {SESSION_COOKIE: session_id(self.server)}
 
     def client(self, **options: Any) -> httpx.AsyncClient:
         options.setdefault("timeout", 30.0)
