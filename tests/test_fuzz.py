@@ -9,6 +9,7 @@ failures are union members, which are data.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import requests
@@ -18,7 +19,9 @@ from hypothesis import strategies as st
 from schemathesis.core.result import Ok
 from schemathesis.generation import GenerationMode
 from schemathesis.graphql import nodes
+from schemathesis.schemas import APIOperation
 
+from tests.utils.graphql import LIST
 from tests.utils.live import LiveServer
 from tests.utils.properties import CATEGORIES, raw_names
 from tests.utils.summary import FUZZ, count
@@ -27,6 +30,9 @@ SEED = 20261125
 EXAMPLES = {GenerationMode.POSITIVE: 120, GenerationMode.NEGATIVE: 40}
 AUTH_CODES = {"UNAUTHENTICATED", "FORBIDDEN"}
 POOL = 8
+ANONYMOUS_EXAMPLES = 25
+
+Operation = APIOperation[Any, Any, Any, Any]
 
 # Ids are mostly ones that exist (so updates and deletes reach the rules), some
 # not; names come from the same tricky strategies as the property tests.
@@ -65,7 +71,7 @@ def refill_pool(live: LiveServer) -> None:
             known_ids.append(added["id"])
 
 
-def check(case: Any, response: requests.Response) -> None:
+def check_answer(case: Any, response: requests.Response) -> None:
     count(FUZZ)
     sent = case.body if isinstance(case.body, str) else case.body.get("query", case.body)
     context = f"\n--- request\n{sent}\n--- response {response.status_code}\n{response.text[:2000]}"
@@ -82,7 +88,7 @@ def check(case: Any, response: requests.Response) -> None:
         assert "Did you mean" not in error["message"], context
 
 
-def test_every_operation_survives_generated_requests(live: LiveServer) -> None:
+def operations_of(live: LiveServer) -> list[Operation]:
     schema = schemathesis.graphql.from_url(
         f"{live.base_url}/graphql", headers=live.headers, cookies=live.cookies, timeout=30
     )
@@ -96,18 +102,58 @@ def test_every_operation_survives_generated_requests(live: LiveServer) -> None:
         "Mutation.updateAtRiskEntry",
         "Mutation.deleteAtRiskEntry",
     }
+    return operations
+
+
+def fuzz(
+    live: LiveServer,
+    operation: Operation,
+    mode: GenerationMode,
+    examples: int,
+    session: requests.Session,
+    check: Callable[[Any, requests.Response], None],
+) -> None:
+    @seed(SEED)
+    @settings(max_examples=examples, derandomize=False)
+    @given(case=operation.as_strategy(mode))
+    def run(case: Any) -> None:
+        response = case.call(base_url=f"{live.base_url}/graphql", session=session)
+        check(case, response)
+
+    run()
+
+
+def test_every_operation_survives_generated_requests(live: LiveServer) -> None:
     session = requests.Session()
     session.headers.update(live.headers)
     session.cookies.update(live.cookies)
-    for operation in operations:
+    for operation in operations_of(live):
         for mode, examples in EXAMPLES.items():
             refill_pool(live)
+            fuzz(live, operation, mode, examples, session, check_answer)
 
-            @seed(SEED)
-            @settings(max_examples=examples, derandomize=False)
-            @given(case=operation.as_strategy(mode))
-            def run(case: Any) -> None:
-                response = case.call(base_url=f"{live.base_url}/graphql", session=session)
-                check(case, response)
 
-            run()
+def check_anonymous_answer(case: Any, response: requests.Response) -> None:
+    check_answer(case, response)
+    body = response.json()
+    for error in body.get("errors") or []:
+        if "path" in error:
+            assert error["extensions"]["code"] == "UNAUTHENTICATED", error
+    assert not any((body.get("data") or {}).values()), body
+
+
+def test_anonymous_requests_get_nothing_and_change_nothing(live: LiveServer) -> None:
+    refill_pool(live)
+    with live.sync_client() as http:
+        before = http.post("/graphql", json={"query": LIST}).json()
+    for operation in operations_of(live):
+        fuzz(
+            live,
+            operation,
+            GenerationMode.POSITIVE,
+            ANONYMOUS_EXAMPLES,
+            requests.Session(),
+            check_anonymous_answer,
+        )
+    with live.sync_client() as http:
+        assert http.post("/graphql", json={"query": LIST}).json() == before
