@@ -17,6 +17,7 @@ from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from atrisk import auth
+from atrisk.body_limit import BodySizeLimit
 from atrisk.db import Database
 from atrisk.graphql import ide
 from atrisk.graphql.schema import build_schema
@@ -81,7 +82,10 @@ def create_app(settings: Settings | None = None) -> Starlette:
         routes.append(Mount(ide.ASSETS_URL, StaticFiles(directory=ide.ASSETS), name="ide"))
     if FRONTEND.is_dir():
         routes.append(Mount("/", WebPage(directory=FRONTEND, html=True), name="frontend"))
-    middleware = [Middleware(SecurityHeaders)]
+    middleware = [
+        Middleware(SecurityHeaders),
+        Middleware(BodySizeLimit, max_bytes=settings.max_request_bytes),
+    ]
     if settings.cors_origins:
         middleware.append(
             Middleware(

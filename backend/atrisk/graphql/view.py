@@ -65,7 +65,10 @@ class GraphQLView(GraphQL[Context, None]):
         return orjson.dumps(data)
 
     def decode_json(self, data: str | bytes) -> Any:
-        return orjson.loads(data)
+        value = orjson.loads(data)
+        if not isinstance(value, dict | list):  # a list is refused later: batching is off
+            raise HTTPException(400, "The request body must be a JSON object")
+        return value
 
     @overload
     async def run(
