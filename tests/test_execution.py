@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 import strawberry
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
@@ -130,3 +132,23 @@ async def test_nulls_and_bad_values_give_the_general_paths_answer(query):
     if query.startswith("{ things { id count"):
         assert got.errors
         assert got.errors[0].path == ["things", 1, "count"]
+
+
+# --- validation, limits included, is done once per document ---------------------------------
+
+
+async def test_a_repeated_document_is_validated_once_with_the_limits_on(app, client):
+    from strawberry.extensions.validation_cache import _get_validate_cache
+
+    cache: Any = _get_validate_cache(256)  # an lru_cache
+    # `me` makes it uncacheable, so that every request executes it.
+    query = "{ me { role } atRiskEntries(category: CREDIT_REASON) { id name version } }"
+    for _ in range(3):
+        result = await client.post("/graphql", json={"query": query})
+        assert "errors" not in result.json()
+    before = cache.cache_info()
+    for _ in range(3):
+        await client.post("/graphql", json={"query": query})
+    after = cache.cache_info()
+    assert after.misses == before.misses
+    assert after.hits >= before.hits + 3

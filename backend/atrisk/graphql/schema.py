@@ -9,6 +9,7 @@ from collections.abc import Callable
 import strawberry
 from graphql import GraphQLError
 from strawberry.extensions import (
+    AddValidationRules,
     DisableIntrospection,
     MaskErrors,
     MaxAliasesLimiter,
@@ -153,12 +154,17 @@ def build_schema(settings: Settings | None = None) -> strawberry.Schema:
     limits, and in production introspection off unless configured on.
     """
     config = settings or Settings()
+    # The limiters' rules are made once: each limiter instance makes new rule classes,
+    # and new classes for every request would make every validation a cache miss.
+    limits = [
+        *QueryDepthLimiter(max_depth=config.graphql_max_depth).validation_rules,
+        *MaxAliasesLimiter(max_alias_count=config.graphql_max_aliases).validation_rules,
+    ]
     extensions: list[type[SchemaExtension] | Callable[[], SchemaExtension]] = [
         lambda: MaskErrors(should_mask_error=is_unexpected),
         lambda: MaxTokensLimiter(max_token_count=config.graphql_max_tokens),
         lambda: ParserCache(maxsize=256),
-        lambda: QueryDepthLimiter(max_depth=config.graphql_max_depth),
-        lambda: MaxAliasesLimiter(max_alias_count=config.graphql_max_aliases),
+        lambda: AddValidationRules(limits),
         lambda: ValidationCache(maxsize=256),
     ]
     if not config.graphql_introspection:
