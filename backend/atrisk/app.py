@@ -1,4 +1,8 @@
-"""The Starlette application: /graphql, the probes and the bundled web page."""
+"""The Starlette application: /graphql, the probes and the bundled web page.
+
+`create_app` is also the factory for running several uvicorn workers from an import string:
+`uvicorn --factory atrisk.app:create_app` (settings come from the environment).
+"""
 
 from __future__ import annotations
 
@@ -9,12 +13,14 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import BaseRoute, Mount, Route
 
-from atrisk.db import Database
+from atrisk.db import Database, describe
 from atrisk.graphql.view import GraphQLView
+from atrisk.middleware import RequestIdMiddleware
 from atrisk.migrate import upgrade_async
 from atrisk.services.companies import ensure_demo_company
 from atrisk.settings import Settings
@@ -34,10 +40,29 @@ async def readyz(request: Request) -> JSONResponse:
     db: Database = request.app.state.db
     try:
         await asyncio.wait_for(db.ping(), READY_TIMEOUT_SECONDS)
-    except Exception:
-        logger.warning("readiness check failed: database unreachable", exc_info=True)
-        return JSONResponse({"status": "unavailable", "database": "unreachable"}, status_code=503)
+    except TimeoutError:
+        logger.warning("not ready: the database did not answer within %s s", READY_TIMEOUT_SECONDS)
+        return _unavailable(f"no answer within {READY_TIMEOUT_SECONDS:g} s")
+    except Exception as error:
+        logger.warning("not ready: the database is unreachable (%s)", describe(error))
+        return _unavailable("connection failed")
     return JSONResponse({"status": "ready", "database": "ok"})
+
+
+def _unavailable(reason: str) -> JSONResponse:
+    body = {"status": "unavailable", "database": "unreachable", "reason": reason}
+    return JSONResponse(body, status_code=503, headers={"Cache-Control": "no-store"})
+
+
+async def prepare_database(db: Database) -> tuple[str, bool]:
+    """Wait for the database, migrate it and make sure the demo company exists.
+
+    Returns the company's id and whether it was created now.
+    """
+    await db.wait_until_reachable()
+    await upgrade_async(db.settings)
+    company, created = await ensure_demo_company(db, with_entries=db.settings.seed_demo)
+    return company.id, created
 
 
 def create_app(settings: Settings | None = None) -> Starlette:
@@ -46,11 +71,9 @@ def create_app(settings: Settings | None = None) -> Starlette:
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        await upgrade_async(settings)
-        company, created = await ensure_demo_company(db, with_entries=settings.seed_demo)
-        app.state.company_id = company.id
+        app.state.company_id, created = await prepare_database(db)
         if created:
-            logger.info("created the demo company %r", company.name)
+            logger.info("created the demo company")
         base = f"http://{settings.host}:{settings.port}"
         logger.info("web page: %s/   GraphQL IDE: %s/graphql", base, base)
         try:
@@ -65,7 +88,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
     ]
     if FRONTEND.is_dir():
         routes.append(Mount("/", WebPage(directory=FRONTEND, html=True), name="frontend"))
-    app = Starlette(routes=routes, lifespan=lifespan)
+    app = Starlette(routes=routes, lifespan=lifespan, middleware=[Middleware(RequestIdMiddleware)])
     app.state.settings = settings
     app.state.db = db
     return app

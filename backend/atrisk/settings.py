@@ -8,7 +8,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
+from sqlalchemy.engine import make_url
+
 Environment = Literal["development", "production"]
+LogFormat = Literal["json", "text"]
 
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///data/atrisk.db"
 
@@ -52,6 +55,15 @@ def _int(value: str, name: str, low: int, high: int) -> int:
     return number
 
 
+def _log_format(value: str) -> LogFormat:
+    lowered = value.strip().lower()
+    if lowered == "json":
+        return "json"
+    if lowered == "text":
+        return "text"
+    raise SettingsError(f"ATRISK_LOG_FORMAT must be json or text, not {value!r}")
+
+
 @dataclass(frozen=True, slots=True)
 class Settings:
     env: Environment = "development"
@@ -62,6 +74,12 @@ class Settings:
     graphql_ide: bool = True
     seed_demo: bool = True
     log_level: str = "INFO"
+    # Operations: processes, waiting for the database, shutdown, log lines.
+    workers: int = 1
+    db_wait_seconds: int = 30
+    db_connect_timeout: int = 5
+    shutdown_timeout: int = 30
+    log_format: LogFormat = "text"
 
     @property
     def is_production(self) -> bool:
@@ -70,6 +88,11 @@ class Settings:
     @property
     def is_sqlite(self) -> bool:
         return self.database_url.startswith("sqlite")
+
+    @property
+    def database_label(self) -> str:
+        """The database URL with any password replaced by ***, fit for messages and logs."""
+        return make_url(self.database_url).render_as_string(hide_password=True)
 
     @property
     def sqlite_path(self) -> Path | None:
@@ -101,4 +124,15 @@ class Settings:
                 env.get("ATRISK_SEED_DEMO", "false" if production else "true"), "ATRISK_SEED_DEMO"
             ),
             log_level=env.get("ATRISK_LOG_LEVEL", "INFO").upper(),
+            workers=_int(env.get("ATRISK_WORKERS", "1"), "ATRISK_WORKERS", 1, 64),
+            db_wait_seconds=_int(
+                env.get("ATRISK_DB_WAIT_SECONDS", "30"), "ATRISK_DB_WAIT_SECONDS", 0, 3600
+            ),
+            db_connect_timeout=_int(
+                env.get("ATRISK_DB_CONNECT_TIMEOUT", "5"), "ATRISK_DB_CONNECT_TIMEOUT", 1, 120
+            ),
+            shutdown_timeout=_int(
+                env.get("ATRISK_SHUTDOWN_TIMEOUT", "30"), "ATRISK_SHUTDOWN_TIMEOUT", 1, 3600
+            ),
+            log_format=_log_format(env.get("ATRISK_LOG_FORMAT", "json" if production else "text")),
         )

@@ -6,12 +6,12 @@ import logging
 
 import strawberry
 from graphql import GraphQLError
-from strawberry.extensions import MaskErrors, ParserCache, ValidationCache
+from strawberry.extensions import ParserCache, ValidationCache
 from strawberry.types import ExecutionContext
 
 from atrisk.domain import Category
 from atrisk.graphql.context import Info
-from atrisk.graphql.errors import not_found, to_user_error
+from atrisk.graphql.errors import MaskUnexpectedErrors, not_found, to_user_error
 from atrisk.graphql.types import (
     AddAtRiskEntryInput,
     AtRiskEntry,
@@ -113,7 +113,7 @@ schema = AtRiskSchema(
     query=Query,
     mutation=Mutation,
     extensions=[
-        lambda: MaskErrors(should_mask_error=is_unexpected),
+        lambda: MaskUnexpectedErrors(should_mask_error=is_unexpected),
         lambda: ParserCache(maxsize=256),
         lambda: ValidationCache(maxsize=256),
     ],
