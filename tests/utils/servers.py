@@ -109,6 +109,12 @@ class Server:
             time.sleep(0.1)
         raise AssertionError(f"server not ready after {timeout} s:\n{self.log_text()}")
 
+    def stopped_cleanly(self) -> bool:
+        """Exited by itself after SIGTERM (uvicorn re-raises the signal once it is done)."""
+        return self.process.returncode in (0, -signal.SIGTERM) and (
+            "Application shutdown complete" in self.log_text()
+        )
+
     def terminate(self, timeout: float = 30) -> int:
         if self.process.poll() is None:
             self.process.send_signal(signal.SIGTERM)

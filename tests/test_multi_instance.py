@@ -1,0 +1,142 @@
+"""Stateless app processes: two real servers, started with the image's command, over one
+PostgreSQL database."""
+
+from __future__ import annotations
+
+import asyncio
+import subprocess
+from pathlib import Path
+
+import httpx
+import pytest
+
+from tests.utils.graphql import Api
+from tests.utils.servers import Server, dockerfile_instructions, free_port, resolve, start
+
+pytestmark = pytest.mark.postgres
+
+
+def _healthcheck_command() -> list[str]:
+    spec = dockerfile_instructions("HEALTHCHECK")[-1]
+    _, _, exec_form = spec.partition("CMD ")
+    import json
+
+    command: list[str] = json.loads(exec_form)
+    return command
+
+
+def _run_healthcheck(port: int) -> int:
+    from tests.utils.servers import clean_environment
+
+    env = {**clean_environment(), "ATRISK_PORT": str(port)}
+    result = subprocess.run(
+        resolve(_healthcheck_command()), env=env, capture_output=True, timeout=30, check=False
+    )
+    return result.returncode
+
+
+@pytest.fixture
+def two_servers(postgres_url: str, tmp_path: Path):
+    # Started together: both migrate at once (the advisory lock orders them).
+    first = start(postgres_url, tmp_path, env={"ATRISK_WORKERS": "2"})
+    second = start(postgres_url, tmp_path)
+    try:
+        first.wait_ready()
+        second.wait_ready()
+        yield first, second
+    finally:
+        for server in (first, second):
+            try:
+                server.terminate()
+                assert server.stopped_cleanly(), server.log_text()
+            except subprocess.TimeoutExpired:
+                server.kill()
+
+
+async def test_a_change_through_one_is_read_through_the_other(
+    two_servers: tuple[Server, Server],
+) -> None:
+    first, second = two_servers
+    async with (
+        httpx.AsyncClient(base_url=first.url, timeout=15) as one,
+        httpx.AsyncClient(base_url=second.url, timeout=15) as two,
+    ):
+        api_one, api_two = Api(one), Api(two)
+        added = await api_one.add("REASON", "Moved away")
+        assert added["__typename"] == "AtRiskEntry"
+        assert [e["name"] for e in await api_two.list("REASON")] == ["Moved away"]
+
+        renamed = await api_two.update(added["id"], name="Moved out of area", expectedVersion=1)
+        assert renamed["version"] == 2
+        assert (await api_one.get(added["id"]))["name"] == "Moved out of area"
+
+        assert (await api_one.delete(added["id"]))["__typename"] == "DeletedAtRiskEntry"
+        assert await api_two.get(added["id"]) is None
+
+
+async def test_conflicting_updates_through_both_give_one_conflict(
+    two_servers: tuple[Server, Server],
+) -> None:
+    first, second = two_servers
+    async with (
+        httpx.AsyncClient(base_url=first.url, timeout=15) as one,
+        httpx.AsyncClient(base_url=second.url, timeout=15) as two,
+    ):
+        api_one, api_two = Api(one), Api(two)
+        for round_ in range(5):
+            entry = await api_one.add("CAUSE", f"Competitor offer {round_}")
+            results = await asyncio.gather(
+                api_one.update(entry["id"], name=f"From one {round_}", expectedVersion=1),
+                api_two.update(entry["id"], name=f"From two {round_}", expectedVersion=1),
+            )
+            kinds = sorted(result["__typename"] for result in results)
+            assert kinds == ["AtRiskEntry", "VersionConflictError"], results
+            winner = next(r for r in results if r["__typename"] == "AtRiskEntry")
+            loser = next(r for r in results if r["__typename"] == "VersionConflictError")
+            assert loser["current"]["name"] == winner["name"]
+            assert loser["current"]["version"] == 2
+            for api in (api_one, api_two):
+                current = await api.get(entry["id"])
+                assert current is not None
+                assert (current["name"], current["version"]) == (winner["name"], 2)
+
+
+def test_the_image_healthcheck_follows_readiness(two_servers: tuple[Server, Server]) -> None:
+    first, _ = two_servers
+    assert _run_healthcheck(first.port) == 0
+    assert _run_healthcheck(free_port()) != 0
+
+
+@pytest.mark.skip(
+    reason="PENDING (accounts issue): sessions do not exist yet; complete once "
+    "POST /auth/login and `atrisk create-company --admin-email --password` are in main"
+)
+async def test_a_session_made_on_one_works_on_the_other(
+    two_servers: tuple[Server, Server], postgres_url: str, tmp_path: Path
+) -> None:
+    from tests.utils.servers import run_cli
+
+    first, second = two_servers
+    password = "correct horse battery staple"
+    created = run_cli(
+        [
+            "create-company",
+            "Acme Alarms",
+            "--admin-email",
+            "admin@acme.test",
+            "--password",
+            password,
+        ],
+        postgres_url,
+        tmp_path,
+    )
+    assert created.returncode == 0, created.stderr
+    async with httpx.AsyncClient(base_url=first.url, timeout=15) as one:
+        login = await one.post(
+            "/auth/login", json={"email": "admin@acme.test", "password": password}
+        )
+        assert login.status_code == 200, login.text
+        cookies = one.cookies
+    async with httpx.AsyncClient(base_url=second.url, timeout=15, cookies=cookies) as two:
+        body = (await two.post("/graphql", json={"query": "{ me { email role } }"})).json()
+        assert body["data"]["me"] == {"email": "admin@acme.test", "role": "ADMIN"}
