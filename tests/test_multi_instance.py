@@ -68,7 +68,9 @@ async def test_a_change_through_one_is_read_through_the_other(
 
         renamed = await api_two.update(added["id"], name="Moved out of area", expectedVersion=1)
         assert renamed["version"] == 2
-        assert (await api_one.get(added["id"]))["name"] == "Moved out of area"
+        read_back = await api_one.get(added["id"])
+        assert read_back is not None
+        assert read_back["name"] == "Moved out of area"
 
         assert (await api_one.delete(added["id"]))["__typename"] == "DeletedAtRiskEntry"
         assert await api_two.get(added["id"]) is None

@@ -38,15 +38,23 @@ async def healthz(request: Request) -> JSONResponse:
 
 async def readyz(request: Request) -> JSONResponse:
     db: Database = request.app.state.db
-    try:
-        await asyncio.wait_for(db.ping(), READY_TIMEOUT_SECONDS)
-    except TimeoutError:
+    ping = asyncio.ensure_future(db.ping())
+    # Answer at the deadline; a hung connection is cleaned up in the background.
+    done, _ = await asyncio.wait({ping}, timeout=READY_TIMEOUT_SECONDS)
+    if not done:
+        ping.cancel()
+        ping.add_done_callback(_consume)
         logger.warning("not ready: the database did not answer within %s s", READY_TIMEOUT_SECONDS)
         return _unavailable(f"no answer within {READY_TIMEOUT_SECONDS:g} s")
-    except Exception as error:
+    if error := ping.exception():
         logger.warning("not ready: the database is unreachable (%s)", describe(error))
         return _unavailable("connection failed")
     return JSONResponse({"status": "ready", "database": "ok"})
+
+
+def _consume(task: asyncio.Future[None]) -> None:
+    if not task.cancelled():
+        task.exception()
 
 
 def _unavailable(reason: str) -> JSONResponse:

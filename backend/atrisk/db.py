@@ -38,7 +38,7 @@ SQLITE_PRAGMAS = {
 _BEGIN_OPTION = "atrisk_sqlite_begin"
 
 # A statement on PostgreSQL that takes longer than this fails instead of holding a request.
-COMMAND_TIMEOUT_SECONDS = 30
+COMMAND_TIMEOUT_SECONDS = 15
 
 logger = logging.getLogger("atrisk.db")
 
