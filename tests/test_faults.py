@@ -4,6 +4,7 @@ service runs, and a SQLite file that is read-only or on a full disk."""
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import sqlite3
 import subprocess
@@ -177,13 +178,22 @@ def test_read_only_sqlite_file_refuses_writes_clearly(tmp_path: Path) -> None:
         client = server.client()
         names = [e["name"] for e in _query(client, LIST)["data"]["atRiskEntries"]]
         assert names == ["Moved away"]
-        body = _add(client, "Price increase")
+        variables = {"input": {"category": "REASON", "name": "Price increase"}}
+        response = client.post("/graphql", json={"query": ADD, "variables": variables})
+        body = response.json()
         assert body["data"] is None
         assert _error_code(body) == "DATABASE_WRITE_FAILED"
         assert "read-only or out of space" in body["errors"][0]["message"]
         assert client.get("/healthz").status_code == 200
         client.close()
-    assert "attempt to write a readonly database" in server.log_text()
+    # The full cause is in the server's log, on a line with the request's id.
+    logged = [json.loads(line) for line in server.log_lines()]
+    failures = [line for line in logged if line["level"] == "ERROR"]
+    assert any(
+        line["request_id"] == response.headers["x-request-id"]
+        and "attempt to write a readonly database" in line["message"]
+        for line in failures
+    ), failures
     assert _counts(path) == before
     assert _integrity(path) == [("ok",)]
 
