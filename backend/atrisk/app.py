@@ -70,6 +70,8 @@ async def prepare_database(db: Database) -> tuple[str, bool]:
     await db.wait_until_reachable()
     await upgrade_async(db.settings)
     company, created = await ensure_demo_company(db, with_entries=db.settings.seed_demo)
+    if created:
+        logger.info("created the demo company %r", company.name)
     return company.id, created
 
 
@@ -79,9 +81,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        app.state.company_id, created = await prepare_database(db)
-        if created:
-            logger.info("created the demo company")
+        app.state.company_id, _ = await prepare_database(db)
         base = f"http://{settings.host}:{settings.port}"
         logger.info("web page: %s/   GraphQL IDE: %s/graphql", base, base)
         try:
