@@ -30,7 +30,11 @@ async def test_readyz_fails_when_the_database_is_unreachable():
         ready = await client.get("/readyz")
     assert health.status_code == 200
     assert ready.status_code == 503
-    assert ready.json() == {"status": "unavailable", "database": "unreachable"}
+    assert ready.json() == {
+        "status": "unavailable",
+        "database": "unreachable",
+        "reason": "connection failed",
+    }
 
 
 def test_schema_file_matches_the_code():

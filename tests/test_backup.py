@@ -12,14 +12,14 @@ from pathlib import Path
 
 import httpx
 import pytest
+
 from atrisk.app import prepare_database
 from atrisk.db import Database
 from atrisk.services.entries import list_entries
 from atrisk.settings import Settings
-
 from tests.utils.databases import _plain, postgres_database
 from tests.utils.graphql import ADD
-from tests.utils.servers import run_cli, running
+from tests.utils.server import run_cli, running_image
 
 
 def _snapshot(path: Path) -> tuple[int, int, str]:
@@ -40,10 +40,10 @@ def test_backup_while_writing_then_restore(tmp_path: Path) -> None:
     stop = threading.Event()
     written: list[str] = []
 
-    with running(url, tmp_path) as server:
+    with running_image(url, tmp_path) as server:
 
         def write() -> None:
-            with httpx.Client(base_url=server.url, timeout=30) as client:
+            with httpx.Client(base_url=server.base_url, timeout=30) as client:
                 for number in range(300):
                     if stop.is_set():
                         return
@@ -76,7 +76,7 @@ def test_backup_while_writing_then_restore(tmp_path: Path) -> None:
     restored_url = f"sqlite:///{restored}"
     result = run_cli(["restore", str(backups / "one.db")], restored_url, tmp_path)
     assert result.returncode == 0, result.stderr
-    with running(restored_url, tmp_path) as server, server.client() as client:
+    with running_image(restored_url, tmp_path) as server, server.client() as client:
         names = client.post("/graphql", json={"query": "{ atRiskEntries { name } }"}).json()
     assert [e["name"] for e in names["data"]["atRiskEntries"]] == written[:entries]
 
@@ -146,7 +146,7 @@ async def test_the_pg_dump_recipe_restores_into_a_new_database(
         )
         migrated = run_cli(["migrate"], target, tmp_path)
         assert migrated.returncode == 0, migrated.stderr
-        assert "Running upgrade" not in migrated.stderr
+        assert "migrated the database" not in migrated.stderr
         restored_db = Database(Settings(database_url=target))
         try:
             after = [e.name for e in await list_entries(restored_db, company_id)]

@@ -9,10 +9,10 @@ from typing import Any
 
 import pytest
 import yaml
-from atrisk.settings import Settings
 
-from tests.utils.servers import DOCKERFILE, ROOT, dockerfile_instructions, image_command
-from tests.utils.servers import image_environment as dockerfile_environment
+from atrisk.settings import Settings
+from tests.utils.server import DOCKERFILE, ROOT, dockerfile_instructions, image_command
+from tests.utils.server import image_environment as dockerfile_environment
 
 COMPOSE = ROOT / "docker-compose.yml"
 VARIABLE = re.compile(r"\$\{(?P<name>[A-Z0-9_]+)(?:(?P<op>:?[-?])(?P<arg>[^}]*))?\}")

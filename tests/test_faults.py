@@ -17,11 +17,11 @@ from typing import Any
 
 import httpx
 import pytest
-from atrisk.app import READY_TIMEOUT_SECONDS
 
+from atrisk.app import READY_TIMEOUT_SECONDS
 from tests.utils.graphql import ADD, LIST
 from tests.utils.pgcluster import throwaway_cluster
-from tests.utils.servers import free_port, run_cli, running
+from tests.utils.server import free_port, run_cli, running_image
 
 CONNECT_TIMEOUT = 2
 FAULT_ENV = {"ATRISK_DB_WAIT_SECONDS": "3", "ATRISK_DB_CONNECT_TIMEOUT": str(CONNECT_TIMEOUT)}
@@ -83,7 +83,7 @@ def test_unopenable_sqlite_file_at_start_exits(tmp_path: Path) -> None:
 
 @pytest.mark.postgres
 def test_database_lost_while_running_then_back(tmp_path: Path) -> None:
-    with throwaway_cluster() as pg, running(pg.url, tmp_path, env=FAULT_ENV) as server:
+    with throwaway_cluster() as pg, running_image(pg.url, tmp_path, env=FAULT_ENV) as server:
         client = server.client(timeout=REQUEST_BOUND)
         assert _add(client, "Moved away")["data"]["addAtRiskEntry"]["__typename"] == "AtRiskEntry"
 
@@ -108,13 +108,13 @@ def test_database_lost_while_running_then_back(tmp_path: Path) -> None:
         added = _add(client, "Price increase")["data"]["addAtRiskEntry"]
         assert added["__typename"] == "AtRiskEntry"
         client.close()
-    assert "DATABASE_UNAVAILABLE" not in server.log_text()  # the log has the real cause
-    assert "ConnectionRefusedError" in server.log_text() or "connection" in server.log_text()
+    assert "DATABASE_UNAVAILABLE" not in server.output()  # the log has the real cause
+    assert "ConnectionRefusedError" in server.output() or "connection" in server.output()
 
 
 @pytest.mark.postgres
 def test_hung_database_gets_prompt_answers(tmp_path: Path) -> None:
-    with throwaway_cluster() as pg, running(pg.url, tmp_path, env=FAULT_ENV) as server:
+    with throwaway_cluster() as pg, running_image(pg.url, tmp_path, env=FAULT_ENV) as server:
         client = server.client(timeout=REQUEST_BOUND)
         assert _query(client, LIST)["data"] == {"atRiskEntries": []}
 
@@ -168,13 +168,13 @@ def _read_only(path: Path) -> Iterator[None]:
 def test_read_only_sqlite_file_refuses_writes_clearly(tmp_path: Path) -> None:
     path = tmp_path / "atrisk.db"
     url = f"sqlite:///{path}"
-    with running(url, tmp_path, env=FAULT_ENV) as server:
+    with running_image(url, tmp_path, env=FAULT_ENV) as server:
         client = server.client()
         assert _add(client, "Moved away")["data"]["addAtRiskEntry"]["name"] == "Moved away"
         client.close()
     before = _counts(path)
 
-    with _read_only(path), running(url, tmp_path, env=FAULT_ENV) as server:
+    with _read_only(path), running_image(url, tmp_path, env=FAULT_ENV) as server:
         client = server.client()
         names = [e["name"] for e in _query(client, LIST)["data"]["atRiskEntries"]]
         assert names == ["Moved away"]
@@ -244,7 +244,7 @@ def _write_until_full(client: httpx.Client, limit: int = 400) -> tuple[int, Any]
 def test_full_disk_refuses_writes_and_keeps_the_file_intact(tmp_path: Path) -> None:
     with _tiny_filesystem("2m") as mountpoint:
         path = mountpoint / "atrisk.db"
-        with running(f"sqlite:///{path}", tmp_path, env=FAULT_ENV) as server:
+        with running_image(f"sqlite:///{path}", tmp_path, env=FAULT_ENV) as server:
             client = server.client()
             _, version_at_start = _counts(path)
             filler = _fill(mountpoint)
@@ -261,6 +261,6 @@ def test_full_disk_refuses_writes_and_keeps_the_file_intact(tmp_path: Path) -> N
             after = _add(client, "Written once there is room")
             assert after["data"]["addAtRiskEntry"]["__typename"] == "AtRiskEntry"
             client.close()
-        assert "database or disk is full" in server.log_text()
+        assert "database or disk is full" in server.output()
         assert _counts(path) == (succeeded + 1, version_at_start + succeeded + 1)
         assert _integrity(path) == [("ok",)]

@@ -7,10 +7,10 @@ import logging
 from pathlib import Path
 
 import pytest
-from atrisk.logs import JsonFormatter, RequestIdFilter, request_id, scrub
 
+from atrisk.logs import JsonFormatter, RequestIdFilter, request_id, scrub
 from tests.utils.graphql import ADD
-from tests.utils.servers import running
+from tests.utils.server import running_image
 
 SECRETS = {
     "authorization": "tok-AUTH-8c1f0e",
@@ -56,7 +56,7 @@ def test_json_formatter_writes_one_line_with_the_request_id() -> None:
 
 
 def test_a_real_server_logs_json_lines_without_secrets(sqlite_url: str, tmp_path: Path) -> None:
-    with running(sqlite_url, tmp_path, env={"ATRISK_LOG_FORMAT": "json"}) as server:
+    with running_image(sqlite_url, tmp_path, env={"ATRISK_LOG_FORMAT": "json"}) as server:
         headers = {
             "Authorization": f"Bearer {SECRETS['authorization']}",
             "Cookie": f"atrisk_session={SECRETS['cookie']}",
@@ -88,7 +88,7 @@ def test_a_real_server_logs_json_lines_without_secrets(sqlite_url: str, tmp_path
             )
             assert good.json()["data"]["addAtRiskEntry"]["name"] == "Ok"
 
-    text = server.log_text()
+    text = server.output()
     for name, secret in SECRETS.items():
         assert secret not in text, f"the {name} reached the log"
     lines = [json.loads(line) for line in server.log_lines()]  # every line is one JSON object

@@ -11,6 +11,8 @@ import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
+from sqlalchemy import Connection, inspect, text
+
 from atrisk.db import Database
 from atrisk.domain import Category
 from atrisk.migrate import MIGRATION_LOCK_KEY, alembic_config, downgrade, head_revision, upgrade
@@ -18,11 +20,9 @@ from atrisk.models import Base
 from atrisk.services import entries
 from atrisk.services.companies import create_company, find_company
 from atrisk.settings import Settings
-from sqlalchemy import Connection, inspect, text
-
 from tests.utils.databases import _plain
 from tests.utils.fixtures import test_settings as settings_for
-from tests.utils.servers import run_cli, start_cli
+from tests.utils.server import run_cli, start_cli
 
 
 def _schema_diff(connection: Connection) -> list[object]:
@@ -90,10 +90,10 @@ async def test_upgrade_downgrade_upgrade_with_data(database_url: str) -> None:
 def test_migrate_command_is_idempotent(database_url: str, tmp_path: Path) -> None:
     first = run_cli(["migrate"], database_url, tmp_path)
     assert first.returncode == 0, first.stderr
-    assert "Running upgrade" in first.stderr
+    assert "migrated the database" in first.stderr
     second = run_cli(["migrate"], database_url, tmp_path)
     assert second.returncode == 0, second.stderr
-    assert "Running upgrade" not in second.stderr
+    assert "migrated the database" not in second.stderr
     head = head_revision(settings_for(database_url))
     assert f"database is up to date (revision {head})" in second.stdout
 
@@ -140,7 +140,7 @@ async def test_instances_starting_together_migrate_once(postgres_url: str, tmp_p
     results = [await asyncio.to_thread(p.communicate, timeout=120) for p in processes]
     for process, (_, err) in zip(processes, results, strict=True):
         assert process.returncode == 0, err
-    assert sum("Running upgrade" in err for _, err in results) == 1
+    assert sum("migrated the database" in err for _, err in results) == 1
     admin = await asyncpg.connect(_plain(postgres_url))
     try:
         stamped = await admin.fetch("SELECT version_num FROM alembic_version")

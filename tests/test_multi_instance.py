@@ -4,6 +4,7 @@ PostgreSQL database."""
 from __future__ import annotations
 
 import asyncio
+import json
 import subprocess
 from pathlib import Path
 
@@ -11,7 +12,17 @@ import httpx
 import pytest
 
 from tests.utils.graphql import Api
-from tests.utils.servers import Server, dockerfile_instructions, free_port, resolve, start
+from tests.utils.server import (
+    Server,
+    dockerfile_instructions,
+    free_port,
+    resolve,
+    run_cli,
+    running_image,
+    server_env,
+    start_image,
+    wait_until_ready,
+)
 
 pytestmark = pytest.mark.postgres
 
@@ -19,16 +30,12 @@ pytestmark = pytest.mark.postgres
 def _healthcheck_command() -> list[str]:
     spec = dockerfile_instructions("HEALTHCHECK")[-1]
     _, _, exec_form = spec.partition("CMD ")
-    import json
-
     command: list[str] = json.loads(exec_form)
     return command
 
 
 def _run_healthcheck(port: int) -> int:
-    from tests.utils.servers import clean_environment
-
-    env = {**clean_environment(), "ATRISK_PORT": str(port)}
+    env = server_env("unused", ATRISK_PORT=str(port))
     result = subprocess.run(
         resolve(_healthcheck_command()), env=env, capture_output=True, timeout=30, check=False
     )
@@ -38,17 +45,17 @@ def _run_healthcheck(port: int) -> int:
 @pytest.fixture
 def two_servers(postgres_url: str, tmp_path: Path):
     # Started together: both migrate at once (the advisory lock orders them).
-    first = start(postgres_url, tmp_path, env={"ATRISK_WORKERS": "2"})
-    second = start(postgres_url, tmp_path)
+    first = start_image(postgres_url, tmp_path, env={"ATRISK_WORKERS": "2"})
+    second = start_image(postgres_url, tmp_path)
     try:
-        first.wait_ready()
-        second.wait_ready()
+        wait_until_ready(first, timeout=60)
+        wait_until_ready(second, timeout=60)
         yield first, second
     finally:
         for server in (first, second):
             try:
                 server.terminate()
-                assert server.stopped_cleanly(), server.log_text()
+                assert server.stopped_cleanly(), server.output()
             except subprocess.TimeoutExpired:
                 server.kill()
 
@@ -58,8 +65,8 @@ async def test_a_change_through_one_is_read_through_the_other(
 ) -> None:
     first, second = two_servers
     async with (
-        httpx.AsyncClient(base_url=first.url, timeout=15) as one,
-        httpx.AsyncClient(base_url=second.url, timeout=15) as two,
+        httpx.AsyncClient(base_url=first.base_url, timeout=15) as one,
+        httpx.AsyncClient(base_url=second.base_url, timeout=15) as two,
     ):
         api_one, api_two = Api(one), Api(two)
         added = await api_one.add("REASON", "Moved away")
@@ -81,8 +88,8 @@ async def test_conflicting_updates_through_both_give_one_conflict(
 ) -> None:
     first, second = two_servers
     async with (
-        httpx.AsyncClient(base_url=first.url, timeout=15) as one,
-        httpx.AsyncClient(base_url=second.url, timeout=15) as two,
+        httpx.AsyncClient(base_url=first.base_url, timeout=15) as one,
+        httpx.AsyncClient(base_url=second.base_url, timeout=15) as two,
     ):
         api_one, api_two = Api(one), Api(two)
         for round_ in range(5):
@@ -103,9 +110,9 @@ async def test_conflicting_updates_through_both_give_one_conflict(
                 assert (current["name"], current["version"]) == (winner["name"], 2)
 
 
-def test_the_image_healthcheck_follows_readiness(two_servers: tuple[Server, Server]) -> None:
-    first, _ = two_servers
-    assert _run_healthcheck(first.port) == 0
+def test_the_image_healthcheck_follows_readiness(postgres_url: str, tmp_path: Path) -> None:
+    with running_image(postgres_url, tmp_path) as server:
+        assert _run_healthcheck(server.port) == 0
     assert _run_healthcheck(free_port()) != 0
 
 
@@ -116,8 +123,6 @@ def test_the_image_healthcheck_follows_readiness(two_servers: tuple[Server, Serv
 async def test_a_session_made_on_one_works_on_the_other(
     two_servers: tuple[Server, Server], postgres_url: str, tmp_path: Path
 ) -> None:
-    from tests.utils.servers import run_cli
-
     first, second = two_servers
     password = "correct horse battery staple"
     created = run_cli(
@@ -133,12 +138,12 @@ async def test_a_session_made_on_one_works_on_the_other(
         tmp_path,
     )
     assert created.returncode == 0, created.stderr
-    async with httpx.AsyncClient(base_url=first.url, timeout=15) as one:
+    async with httpx.AsyncClient(base_url=first.base_url, timeout=15) as one:
         login = await one.post(
             "/auth/login", json={"email": "admin@acme.test", "password": password}
         )
         assert login.status_code == 200, login.text
         cookies = one.cookies
-    async with httpx.AsyncClient(base_url=second.url, timeout=15, cookies=cookies) as two:
+    async with httpx.AsyncClient(base_url=second.base_url, timeout=15, cookies=cookies) as two:
         body = (await two.post("/graphql", json={"query": "{ me { email role } }"})).json()
         assert body["data"]["me"] == {"email": "admin@acme.test", "role": "ADMIN"}

@@ -15,7 +15,7 @@ import pytest
 
 from tests.utils.databases import _plain
 from tests.utils.graphql import ADD
-from tests.utils.servers import running
+from tests.utils.server import running_image
 
 pytestmark = pytest.mark.postgres
 
@@ -36,7 +36,7 @@ async def _wait_for_refusal(port: int) -> bool:
 
 
 async def test_in_flight_request_finishes_on_sigterm(postgres_url: str, tmp_path: Path) -> None:
-    with running(postgres_url, tmp_path) as server:
+    with running_image(postgres_url, tmp_path) as server:
         admin = await asyncpg.connect(_plain(postgres_url))
         try:
             # Hold the company row so the next write waits inside the server.
@@ -44,7 +44,7 @@ async def test_in_flight_request_finishes_on_sigterm(postgres_url: str, tmp_path
             await blocker.start()
             await admin.execute("SELECT id FROM companies FOR UPDATE")
 
-            async with httpx.AsyncClient(base_url=server.url, timeout=60) as client:
+            async with httpx.AsyncClient(base_url=server.base_url, timeout=60) as client:
                 variables = {"input": {"category": "REASON", "name": "Moved away"}}
                 request = asyncio.create_task(
                     client.post("/graphql", json={"query": ADD, "variables": variables})
@@ -70,7 +70,7 @@ async def test_in_flight_request_finishes_on_sigterm(postgres_url: str, tmp_path
             added = response.json()["data"]["addAtRiskEntry"]
             assert added["__typename"] == "AtRiskEntry"
             await asyncio.to_thread(server.process.wait, 30)
-            assert server.stopped_cleanly(), server.log_text()
+            assert server.stopped_cleanly(), server.output()
             stored = await admin.fetchval(
                 "SELECT name FROM at_risk_entries WHERE id = $1", added["id"]
             )

@@ -16,7 +16,6 @@ from datetime import UTC, datetime
 from typing import Any
 
 import orjson
-from graphql import GraphQLError
 
 from atrisk.settings import Settings
 
@@ -42,20 +41,6 @@ class RequestIdFilter(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         record.request_id = request_id.get()
         return True
-
-
-class ServerErrorsOnly(logging.Filter):
-    """Drops GraphQL errors that are the caller's (syntax, validation, bad variables).
-
-    Their messages quote what the caller sent, variables included, and the caller has the
-    answer already. Errors raised while resolving a field (they have a path) are kept.
-    """
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        error = record.msg
-        if not isinstance(error, GraphQLError):
-            return True
-        return error.path is not None and error.original_error is not None
 
 
 class JsonFormatter(logging.Formatter):
@@ -100,7 +85,6 @@ def logging_config(settings: Settings) -> dict[str, Any]:
         "disable_existing_loggers": False,
         "filters": {
             "request_id": {"()": RequestIdFilter},
-            "server_errors_only": {"()": ServerErrorsOnly},
         },
         "formatters": {"default": {"()": formatter}},
         "handlers": {
@@ -117,7 +101,6 @@ def logging_config(settings: Settings) -> dict[str, Any]:
             "uvicorn": {"handlers": [], "level": level, "propagate": True},
             "uvicorn.error": {"handlers": [], "level": level, "propagate": True},
             "uvicorn.access": {"handlers": [], "level": "WARNING", "propagate": False},
-            "alembic.runtime.plugins": {"level": "WARNING"},
-            "strawberry.execution": {"filters": ["server_errors_only"]},
+            "alembic": {"level": "WARNING"},
         },
     }

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
+from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, text
 from sqlalchemy.ext.asyncio import create_async_engine
@@ -55,23 +56,23 @@ async def upgrade_async(settings: Settings) -> None:
 
 
 def _run(settings: Settings, action: Callable[[Config], None]) -> None:
-    if settings.is_sqlite:
-        if path := settings.sqlite_path:
-            path.parent.mkdir(parents=True, exist_ok=True)
-        action(alembic_config(settings))
-    else:
-        asyncio.run(_run_locked(settings, action))
+    if path := settings.sqlite_path:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    asyncio.run(_run_on_one_connection(settings, action))
 
 
-async def _run_locked(settings: Settings, action: Callable[[Config], None]) -> None:
-    """Run `action` on one PostgreSQL connection that holds the migration lock."""
+async def _run_on_one_connection(settings: Settings, action: Callable[[Config], None]) -> None:
+    """Run `action` on one connection; on PostgreSQL it holds the migration lock meanwhile."""
+    connect_args = {} if settings.is_sqlite else {"timeout": settings.db_connect_timeout}
     engine = create_async_engine(
-        settings.database_url,
-        poolclass=NullPool,
-        connect_args={"timeout": settings.db_connect_timeout},
+        settings.database_url, poolclass=NullPool, connect_args=connect_args
     )
     try:
         async with engine.connect() as connection:
+            if settings.is_sqlite:
+                await connection.run_sync(_with_connection, settings, action)
+                await connection.commit()
+                return
             key = {"key": MIGRATION_LOCK_KEY}
             got = await connection.scalar(text("SELECT pg_try_advisory_lock(:key)"), key)
             if not got:
@@ -88,9 +89,19 @@ async def _run_locked(settings: Settings, action: Callable[[Config], None]) -> N
         await engine.dispose()
 
 
+def _revision(connection: Connection) -> str | None:
+    return MigrationContext.configure(connection).get_current_revision()
+
+
 def _with_connection(
     connection: Connection, settings: Settings, action: Callable[[Config], None]
 ) -> None:
+    before = _revision(connection)
     config = alembic_config(settings)
     config.attributes["connection"] = connection
     action(config)
+    after = _revision(connection)
+    if after != before:
+        logger.info(
+            "migrated the database from revision %s to %s", before or "(empty)", after or "(empty)"
+        )

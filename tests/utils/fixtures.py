@@ -7,14 +7,14 @@ from pathlib import Path
 
 import httpx
 import pytest
+from starlette.applications import Starlette
+
 from atrisk.app import create_app
 from atrisk.db import Database
 from atrisk.migrate import upgrade_async
 from atrisk.models import Company
 from atrisk.services.companies import create_company
 from atrisk.settings import Settings
-from starlette.applications import Starlette
-
 from tests.utils.databases import fresh_database
 from tests.utils.graphql import Api
 

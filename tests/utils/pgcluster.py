@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from tests.utils.databases import required
-from tests.utils.servers import free_port
+from tests.utils.server import free_port
 
 
 def _bin_dir() -> Path | None:

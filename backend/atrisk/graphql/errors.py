@@ -42,21 +42,40 @@ DATABASE_WRITE_FAILED = (
     "Nothing was changed.",
 )
 _WRITE_REFUSED = ("readonly", "read-only", "disk is full", "disk i/o error")
+_SQLITE_UNAVAILABLE = ("unable to open database file", "database is locked")
+# Connection exceptions (class 08) and shutdown states (57P01-57P03) of PostgreSQL.
+_POSTGRES_UNAVAILABLE = ("08", "57P01", "57P02", "57P03")
+_LOST = (OSError, TimeoutError, sa.TimeoutError, sa.DisconnectionError)
+
+
+def _caused_by_lost_connection(error: BaseException | None) -> bool:
+    seen = 0
+    while error is not None and seen < 10:
+        if isinstance(error, _LOST):
+            return True
+        error, seen = error.__cause__ or error.__context__, seen + 1
+    return False
 
 
 def database_failure(error: BaseException | None) -> tuple[str, str] | None:
     """(code, message) when `error` means the database is down or refuses writes."""
     if isinstance(error, sa.DBAPIError):
-        if isinstance(error.orig, sqlite3.OperationalError) and any(
-            phrase in str(error.orig).lower() for phrase in _WRITE_REFUSED
-        ):
-            return DATABASE_WRITE_FAILED
-        if error.connection_invalidated or isinstance(
-            error, sa.OperationalError | sa.InterfaceError
+        if isinstance(error.orig, sqlite3.Error):
+            text = str(error.orig).lower()
+            if any(phrase in text for phrase in _WRITE_REFUSED):
+                return DATABASE_WRITE_FAILED
+            if any(phrase in text for phrase in _SQLITE_UNAVAILABLE):
+                return DATABASE_UNAVAILABLE
+            return None
+        sqlstate = str(getattr(error.orig, "sqlstate", None) or "")
+        if (
+            error.connection_invalidated
+            or sqlstate.startswith(_POSTGRES_UNAVAILABLE)
+            or _caused_by_lost_connection(error.orig)
         ):
             return DATABASE_UNAVAILABLE
         return None
-    if isinstance(error, sa.TimeoutError | sa.DisconnectionError | OSError | TimeoutError):
+    if _caused_by_lost_connection(error):
         return DATABASE_UNAVAILABLE
     return None
 

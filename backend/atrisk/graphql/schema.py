@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 
 import strawberry
 from graphql import GraphQLError
@@ -93,8 +94,26 @@ class Mutation:
 
 
 def is_unexpected(error: GraphQLError) -> bool:
-    """Errors raised by our code are masked; request validation errors are not."""
-    return error.original_error is not None and not isinstance(error.original_error, GraphQLError)
+    """Errors raised by our code are masked; errors in the request itself are not.
+
+    Errors in the request (syntax, validation, variable values) have no path: they happen
+    before any field is resolved, even when graphql-core keeps an original error for them.
+    """
+    return (
+        error.path is not None
+        and error.original_error is not None
+        and not isinstance(error.original_error, GraphQLError)
+    )
+
+
+_QUOTED = re.compile(r"'[^']*'|\"[^\"]*\"")
+_VALUE = re.compile(r"\b(value)\b[:\s]+[^;]*", re.IGNORECASE)
+
+
+def without_values(message: str) -> str:
+    """The first line of a request error, with whatever the caller sent left out."""
+    first_line = (message.splitlines() or [""])[0]
+    return _VALUE.sub(r"\1 …", _QUOTED.sub("'…'", first_line))[:200]
 
 
 class AtRiskSchema(strawberry.Schema):
@@ -106,7 +125,7 @@ class AtRiskSchema(strawberry.Schema):
             if is_unexpected(error):
                 logger.error("unexpected error: %s", error.message, exc_info=error.original_error)
             else:
-                logger.info("request error: %s", error.message)
+                logger.info("request error: %s", without_values(error.message))
 
 
 schema = AtRiskSchema(
