@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from atrisk.graphql.schema import without_values
 from atrisk.logs import JsonFormatter, RequestIdFilter, request_id, scrub
 from tests.utils.graphql import ADD
 from tests.utils.server import running_image
@@ -32,6 +33,25 @@ SECRETS = {
 )
 def test_scrub_masks_passwords_in_urls(text: str, expected: str) -> None:
     assert scrub(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("message", "logged"),
+    [
+        (
+            "Variable '$input' has invalid value at .category: Value 'X-1' does not exist.",
+            "Variable '…' has invalid value …",
+        ),
+        (
+            "Int cannot represent non-integer value: 12345",
+            "Int cannot represent non-integer value …",
+        ),
+        ("Cannot query field 'nope' on type 'AtRiskEntry'.", "Cannot query field '…' on type '…'."),
+        ('Syntax Error: Unexpected "}".\n\nGraphQL request:1:3', "Syntax Error: Unexpected '…'."),
+    ],
+)
+def test_request_errors_are_logged_without_what_the_caller_sent(message: str, logged: str) -> None:
+    assert without_values(message) == logged
 
 
 def test_json_formatter_writes_one_line_with_the_request_id() -> None:
@@ -81,7 +101,8 @@ def test_a_real_server_logs_json_lines_without_secrets(sqlite_url: str, tmp_path
                     "variables": {"input": {"category": SECRETS["variable"], "name": "x"}},
                 },
             )
-            assert "errors" in bad.json()
+            # Not masked: the caller learns what was wrong with what they sent.
+            assert "does not exist in 'AtRiskCategory' enum" in bad.json()["errors"][0]["message"]
             good = client.post(
                 "/graphql",
                 json={"query": ADD, "variables": {"input": {"category": "CAUSE", "name": "Ok"}}},
