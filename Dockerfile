@@ -15,8 +15,9 @@ RUN groupadd --system atrisk \
 WORKDIR /app
 COPY . /app
 # Installed in place (editable): the migrations and the web page are read from /app.
+# Dependencies are byte-compiled here, as the non-root user cannot write .pyc files.
 RUN python -m venv /opt/atrisk \
-    && pip install --no-compile -e /app \
+    && pip install -e /app \
     && mkdir -p /app/data \
     && chown atrisk:atrisk /app/data
 

@@ -19,6 +19,7 @@ import httpx
 import pytest
 
 from atrisk.app import READY_TIMEOUT_SECONDS
+from atrisk.db import COMMAND_TIMEOUT_SECONDS
 from tests.utils.graphql import ADD, LIST
 from tests.utils.pgcluster import throwaway_cluster
 from tests.utils.server import free_port, run_cli, running_image
@@ -28,6 +29,8 @@ FAULT_ENV = {"ATRISK_DB_WAIT_SECONDS": "3", "ATRISK_DB_CONNECT_TIMEOUT": str(CON
 # Bounds, not measurements: a request must not hang past its configured timeouts.
 READY_BOUND = READY_TIMEOUT_SECONDS + 3
 REQUEST_BOUND = 2 * CONNECT_TIMEOUT + 5
+# A hung connection already in the pool is given up after the statement timeout.
+HUNG_REQUEST_BOUND = COMMAND_TIMEOUT_SECONDS + CONNECT_TIMEOUT + 5
 
 
 def _query(client: httpx.Client, query: str, variables: dict[str, Any] | None = None) -> Any:
@@ -115,7 +118,7 @@ def test_database_lost_while_running_then_back(tmp_path: Path) -> None:
 @pytest.mark.postgres
 def test_hung_database_gets_prompt_answers(tmp_path: Path) -> None:
     with throwaway_cluster() as pg, running_image(pg.url, tmp_path, env=FAULT_ENV) as server:
-        client = server.client(timeout=REQUEST_BOUND)
+        client = server.client(timeout=HUNG_REQUEST_BOUND)
         assert _query(client, LIST)["data"] == {"atRiskEntries": []}
 
         pg.freeze()
