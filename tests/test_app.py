@@ -10,6 +10,7 @@ from atrisk.app import create_app
 from atrisk.graphql.schema import schema
 from atrisk.models import Base
 from atrisk.settings import Settings
+from tests.utils.server import ATRISK, free_port, server_env, start_command, stop, wait_until_ready
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -48,3 +49,17 @@ async def test_migrations_match_the_models(db):
 
     async with db.engine.connect() as connection:
         assert await connection.run_sync(diff) == []
+
+
+def test_uvicorn_runs_the_app_factory_from_the_environment(sqlite_url, tmp_path):
+    port = free_port()
+    uvicorn = ATRISK.with_name("uvicorn")
+    command = [str(uvicorn), "--factory", "atrisk.app:create_app", "--port", str(port)]
+    server = start_command(command, server_env(sqlite_url), tmp_path, port)
+    try:
+        wait_until_ready(server)
+        body = httpx.post(f"{server.base_url}/graphql", json={"query": "{ atRiskEntries { id } }"})
+        assert body.json() == {"data": {"atRiskEntries": []}}
+        assert "x-request-id" in body.headers
+    finally:
+        stop(server)

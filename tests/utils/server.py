@@ -94,7 +94,9 @@ def wait_until_ready(server: Server, timeout: float = START_TIMEOUT_SECONDS) -> 
     raise RuntimeError(f"server not ready after {timeout} s:\n{server.output()}")
 
 
-def _start(command: Sequence[str], env: Mapping[str, str], log_dir: Path, port: int) -> Server:
+def start_command(
+    command: Sequence[str], env: Mapping[str, str], log_dir: Path, port: int
+) -> Server:
     log_path = log_dir / f"server-{port}.log"
     with log_path.open("w", encoding="utf-8") as log:
         process = subprocess.Popen(
@@ -108,7 +110,7 @@ def _start(command: Sequence[str], env: Mapping[str, str], log_dir: Path, port: 
     return Server(process, f"http://127.0.0.1:{port}", log_path)
 
 
-def _stop(server: Server) -> None:
+def stop(server: Server) -> None:
     try:
         server.terminate(timeout=15)
     except subprocess.TimeoutExpired:
@@ -122,12 +124,12 @@ def running_server(
     """Start `atrisk serve`, wait for /readyz, stop it with SIGTERM afterwards."""
     port = port or free_port()
     command = [str(ATRISK), "serve", "--host", "127.0.0.1", "--port", str(port), *args]
-    server = _start(command, env, log_dir, port)
+    server = start_command(command, env, log_dir, port)
     try:
         wait_until_ready(server)
         yield server
     finally:
-        _stop(server)
+        stop(server)
 
 
 # -- the Docker image's start command --------------------------------------------------------
@@ -185,7 +187,7 @@ def start_image(database_url: str, log_dir: Path, env: Mapping[str, str] | None 
         }
     )
     full_env.update(env or {})
-    return _start(resolve(image_command()), full_env, log_dir, port)
+    return start_command(resolve(image_command()), full_env, log_dir, port)
 
 
 @contextmanager
@@ -198,7 +200,7 @@ def running_image(
         wait_until_ready(server, timeout=60)
         yield server
     finally:
-        _stop(server)
+        stop(server)
 
 
 # -- one-off commands ------------------------------------------------------------------------
