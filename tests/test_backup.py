@@ -10,7 +10,6 @@ import threading
 from contextlib import closing
 from pathlib import Path
 
-import httpx
 import pytest
 
 from atrisk.app import prepare_database
@@ -19,7 +18,7 @@ from atrisk.services.entries import list_entries
 from atrisk.settings import Settings
 from tests.utils.databases import _plain, postgres_database
 from tests.utils.graphql import ADD
-from tests.utils.server import run_cli, running_image
+from tests.utils.server import admin_client, run_cli, running_image
 
 
 def _snapshot(path: Path) -> tuple[int, int, str]:
@@ -43,7 +42,7 @@ def test_backup_while_writing_then_restore(tmp_path: Path) -> None:
     with running_image(url, tmp_path) as server:
 
         def write() -> None:
-            with httpx.Client(base_url=server.base_url, timeout=30) as client:
+            with admin_client(server, timeout=30) as client:
                 for number in range(300):
                     if stop.is_set():
                         return
@@ -76,7 +75,7 @@ def test_backup_while_writing_then_restore(tmp_path: Path) -> None:
     restored_url = f"sqlite:///{restored}"
     result = run_cli(["restore", str(backups / "one.db")], restored_url, tmp_path)
     assert result.returncode == 0, result.stderr
-    with running_image(restored_url, tmp_path) as server, server.client() as client:
+    with running_image(restored_url, tmp_path) as server, admin_client(server) as client:
         names = client.post("/graphql", json={"query": "{ atRiskEntries { name } }"}).json()
     assert [e["name"] for e in names["data"]["atRiskEntries"]] == written[:entries]
 

@@ -22,7 +22,7 @@ from atrisk.app import READY_TIMEOUT_SECONDS
 from atrisk.db import COMMAND_TIMEOUT_SECONDS
 from tests.utils.graphql import ADD, LIST
 from tests.utils.pgcluster import throwaway_cluster
-from tests.utils.server import free_port, run_cli, running_image
+from tests.utils.server import admin_client, free_port, run_cli, running_image
 
 CONNECT_TIMEOUT = 2
 FAULT_ENV = {"ATRISK_DB_WAIT_SECONDS": "3", "ATRISK_DB_CONNECT_TIMEOUT": str(CONNECT_TIMEOUT)}
@@ -87,7 +87,7 @@ def test_unopenable_sqlite_file_at_start_exits(tmp_path: Path) -> None:
 @pytest.mark.postgres
 def test_database_lost_while_running_then_back(tmp_path: Path) -> None:
     with throwaway_cluster() as pg, running_image(pg.url, tmp_path, env=FAULT_ENV) as server:
-        client = server.client(timeout=REQUEST_BOUND)
+        client = admin_client(server, timeout=REQUEST_BOUND)
         assert _add(client, "Moved away")["data"]["addAtRiskEntry"]["__typename"] == "AtRiskEntry"
 
         pg.stop()
@@ -118,7 +118,7 @@ def test_database_lost_while_running_then_back(tmp_path: Path) -> None:
 @pytest.mark.postgres
 def test_hung_database_gets_prompt_answers(tmp_path: Path) -> None:
     with throwaway_cluster() as pg, running_image(pg.url, tmp_path, env=FAULT_ENV) as server:
-        client = server.client(timeout=HUNG_REQUEST_BOUND)
+        client = admin_client(server, timeout=HUNG_REQUEST_BOUND)
         assert _query(client, LIST)["data"] == {"atRiskEntries": []}
 
         pg.freeze()
@@ -172,13 +172,13 @@ def test_read_only_sqlite_file_refuses_writes_clearly(tmp_path: Path) -> None:
     path = tmp_path / "atrisk.db"
     url = f"sqlite:///{path}"
     with running_image(url, tmp_path, env=FAULT_ENV) as server:
-        client = server.client()
+        client = admin_client(server)
         assert _add(client, "Moved away")["data"]["addAtRiskEntry"]["name"] == "Moved away"
         client.close()
     before = _counts(path)
 
     with _read_only(path), running_image(url, tmp_path, env=FAULT_ENV) as server:
-        client = server.client()
+        client = admin_client(server)
         names = [e["name"] for e in _query(client, LIST)["data"]["atRiskEntries"]]
         assert names == ["Moved away"]
         variables = {"input": {"category": "REASON", "name": "Price increase"}}
@@ -248,7 +248,7 @@ def test_full_disk_refuses_writes_and_keeps_the_file_intact(tmp_path: Path) -> N
     with _tiny_filesystem("2m") as mountpoint:
         path = mountpoint / "atrisk.db"
         with running_image(f"sqlite:///{path}", tmp_path, env=FAULT_ENV) as server:
-            client = server.client()
+            client = admin_client(server)
             _, version_at_start = _counts(path)
             filler = _fill(mountpoint)
 

@@ -11,7 +11,7 @@ import pytest
 from atrisk.graphql.schema import without_values
 from atrisk.logs import JsonFormatter, RequestIdFilter, request_id, scrub
 from tests.utils.graphql import ADD
-from tests.utils.server import running_image
+from tests.utils.server import admin_client, running_image
 
 SECRETS = {
     "authorization": "tok-AUTH-8c1f0e",
@@ -81,7 +81,7 @@ def test_a_real_server_logs_json_lines_without_secrets(sqlite_url: str, tmp_path
             "Authorization": f"Bearer {SECRETS['authorization']}",
             "Cookie": f"atrisk_session={SECRETS['cookie']}",
         }
-        with server.client(headers=headers) as client:
+        with admin_client(server, headers=headers) as client:
             traced = client.get(
                 f"/readyz?token={SECRETS['query_string']}", headers={"X-Request-ID": "trace-7"}
             )

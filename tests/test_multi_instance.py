@@ -14,6 +14,7 @@ import pytest
 from tests.utils.graphql import Api
 from tests.utils.server import (
     Server,
+    async_admin_client,
     dockerfile_instructions,
     free_port,
     resolve,
@@ -65,8 +66,8 @@ async def test_a_change_through_one_is_read_through_the_other(
 ) -> None:
     first, second = two_servers
     async with (
-        httpx.AsyncClient(base_url=first.base_url, timeout=15) as one,
-        httpx.AsyncClient(base_url=second.base_url, timeout=15) as two,
+        async_admin_client(first) as one,
+        async_admin_client(second) as two,
     ):
         api_one, api_two = Api(one), Api(two)
         added = await api_one.add("REASON", "Moved away")
@@ -88,8 +89,8 @@ async def test_conflicting_updates_through_both_give_one_conflict(
 ) -> None:
     first, second = two_servers
     async with (
-        httpx.AsyncClient(base_url=first.base_url, timeout=15) as one,
-        httpx.AsyncClient(base_url=second.base_url, timeout=15) as two,
+        async_admin_client(first) as one,
+        async_admin_client(second) as two,
     ):
         api_one, api_two = Api(one), Api(two)
         for round_ in range(5):

@@ -10,12 +10,11 @@ import time
 from pathlib import Path
 
 import asyncpg
-import httpx
 import pytest
 
 from tests.utils.databases import _plain
 from tests.utils.graphql import ADD
-from tests.utils.server import Server, running_image
+from tests.utils.server import Server, async_admin_client, running_image
 
 pytestmark = pytest.mark.postgres
 
@@ -56,7 +55,7 @@ async def test_in_flight_request_finishes_on_sigterm(
             await blocker.start()
             await admin.execute("SELECT id FROM companies FOR UPDATE")
 
-            async with httpx.AsyncClient(base_url=server.base_url, timeout=60) as client:
+            async with async_admin_client(server, timeout=60) as client:
                 variables = {"input": {"category": "REASON", "name": "Moved away"}}
                 request = asyncio.create_task(
                     client.post("/graphql", json={"query": ADD, "variables": variables})

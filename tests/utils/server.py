@@ -232,3 +232,21 @@ def start_cli(
         stderr=subprocess.PIPE,
         text=True,
     )
+
+
+# -- clients acting for the company ----------------------------------------------------------
+
+
+def admin_client(server: Server, **options: Any) -> httpx.Client:
+    """A client that acts as the company's admin on `server`.
+
+    The one place to sign in once accounts exist; until then every request acts for the
+    demo company.
+    """
+    return server.client(**options)
+
+
+def async_admin_client(server: Server, **options: Any) -> httpx.AsyncClient:
+    """`admin_client`, asynchronous."""
+    timeout = options.pop("timeout", 15.0)
+    return httpx.AsyncClient(base_url=server.base_url, timeout=timeout, **options)
