@@ -12,6 +12,7 @@ const ENTRY_RESULT = `
 export const documents = {
   AtRiskEntries: `
     query AtRiskEntries {
+      me { email role company { name } }
       atRiskEntries { ${ENTRY} }
     }`,
 

@@ -14,11 +14,13 @@ import pytest
 
 from atrisk.app import prepare_database
 from atrisk.db import Database
+from atrisk.services.companies import DEMO_COMPANY, find_company
 from atrisk.services.entries import list_entries
 from atrisk.settings import Settings
+from tests.utils.accounts import admin_client
 from tests.utils.databases import _plain, postgres_database
 from tests.utils.graphql import ADD
-from tests.utils.server import admin_client, run_cli, running_image
+from tests.utils.server import run_cli, running_image
 
 
 def _snapshot(path: Path) -> tuple[int, int, str]:
@@ -125,7 +127,10 @@ async def test_the_pg_dump_recipe_restores_into_a_new_database(
     assert run_cli(["migrate"], postgres_url, tmp_path).returncode == 0
     db = Database(settings)
     try:
-        company_id, _ = await prepare_database(db)
+        await prepare_database(db)
+        company = await find_company(db, DEMO_COMPANY)
+        assert company is not None
+        company_id = company.id
         before = [e.name for e in await list_entries(db, company_id)]
     finally:
         await db.dispose()

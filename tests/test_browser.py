@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import ConsoleMessage, Dialog, Locator, Page, Request, Route, expect
 
-from tests.utils.browser import graphql
+from tests.utils.browser import graphql, sign_in
 from tests.utils.graphql import ADD, LIST, UPDATE
 from tests.utils.server import Server
 
@@ -67,6 +67,7 @@ def unique(category: Category) -> str:
 
 
 def open_page(page: Page, server: Server) -> None:
+    sign_in(page, server)
     page.goto(server.base_url)
     expect(page.get_by_role("main")).not_to_have_attribute("aria-busy", "true")
 
@@ -567,6 +568,7 @@ def test_empty_sections_say_so(page: Page, fresh_server: Server) -> None:
 def test_loading_is_shown_until_the_entries_arrive(page: Page, server: Server) -> None:
     held: list[Route] = []
     page.route("**/graphql", lambda route: held.append(route))
+    sign_in(page, server)
     with page.expect_request(lambda request: request.url.endswith("/graphql")):
         page.goto(server.base_url)
 
@@ -589,6 +591,7 @@ def test_a_failed_request_shows_a_message_with_retry(
     name = unique(REASON)
     add_entry(server, REASON, name)
     page.route("**/graphql", lambda route: route.abort("connectionrefused"))
+    sign_in(page, server)
     page.goto(server.base_url)
 
     expect(page.get_by_role("alert")).to_have_text(re.compile("could not be reached"))
@@ -747,14 +750,15 @@ def test_the_fetch_helper_reports_the_kind_of_failure(
     browser_errors[:] = [e for e in browser_errors if "Failed to load resource" not in e]
 
 
-def test_a_signed_out_answer_says_so_instead_of_a_blank_page(page: Page, server: Server) -> None:
+def test_a_signed_out_answer_brings_the_sign_in_form_not_a_blank_page(
+    page: Page, server: Server
+) -> None:
     errors = [{"message": "Sign in first.", "extensions": {"code": "UNAUTHENTICATED"}}]
     page.route(
         "**/graphql",
         lambda route: route.fulfill(json={"data": None, "errors": errors}),
     )
     page.goto(server.base_url)
-    expect(page.get_by_role("alert")).to_have_text(
-        "You are signed out. Sign in to see the entries."
-    )
-    expect(page.get_by_role("button", name="Retry")).to_be_visible()
+    expect(page.get_by_role("heading", name="Sign in")).to_be_visible()
+    expect(page.get_by_role("textbox", name="Email")).to_be_focused()
+    expect(page.get_by_role("region", name="Reasons", exact=True)).to_have_count(0)

@@ -1,11 +1,13 @@
 """The `atrisk` command, run as a real process."""
 
 import subprocess
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import httpx
 
 from atrisk.graphql.schema import schema
-from atrisk.services.companies import DEMO_ENTRIES
+from atrisk.services.companies import DEMO_ADMIN_EMAIL, DEMO_ADMIN_PASSWORD, DEMO_ENTRIES
 from tests.utils.server import ATRISK, running_server, server_env
 
 LIST = {"query": "{ atRiskEntries { id category name active } }"}
@@ -49,12 +51,23 @@ def test_serve_refuses_a_bad_port():
     assert "port must be between 1 and 65535" in result.stderr
 
 
+@contextmanager
+def demo_admin(base_url: str) -> Iterator[httpx.Client]:
+    """A client signed in with the development credentials the server prints."""
+    with httpx.Client(base_url=base_url) as http:
+        login = http.post(
+            "/auth/login", json={"email": DEMO_ADMIN_EMAIL, "password": DEMO_ADMIN_PASSWORD}
+        )
+        assert login.status_code == 200, login.text
+        yield http
+
+
 def test_first_start_seeds_the_demo_and_data_survives_restarts(tmp_path):
     env = server_env(f"sqlite:///{tmp_path / 'data' / 'atrisk.db'}", ATRISK_SEED_DEMO="true")
-    with running_server(env, tmp_path) as server:
-        rows = httpx.post(f"{server.base_url}/graphql", json=LIST).json()["data"]["atRiskEntries"]
-        added = httpx.post(
-            f"{server.base_url}/graphql",
+    with running_server(env, tmp_path) as server, demo_admin(server.base_url) as http:
+        rows = http.post("/graphql", json=LIST).json()["data"]["atRiskEntries"]
+        added = http.post(
+            "/graphql",
             json={
                 "query": 'mutation { addAtRiskEntry(input: {category: CAUSE, name: "Kept"}) '
                 "{ __typename } }"
@@ -64,6 +77,8 @@ def test_first_start_seeds_the_demo_and_data_survives_restarts(tmp_path):
     assert added == {"data": {"addAtRiskEntry": {"__typename": "AtRiskEntry"}}}
     assert f"web page: {server.base_url}/" in output
     assert f"GraphQL IDE: {server.base_url}/graphql" in output
+    sign_in = f"development sign-in: {DEMO_ADMIN_EMAIL} with the password {DEMO_ADMIN_PASSWORD}"
+    assert sign_in in output
     expected = {
         (c.name, name, active) for c, items in DEMO_ENTRIES.items() for name, active in items
     }
@@ -78,10 +93,13 @@ def test_first_start_seeds_the_demo_and_data_survives_restarts(tmp_path):
     ):
         assert required in names
 
-    with running_server(env, tmp_path) as server:
-        again = httpx.post(f"{server.base_url}/graphql", json=LIST).json()["data"]["atRiskEntries"]
+    with running_server(env, tmp_path) as server, demo_admin(server.base_url) as http:
+        again = http.post("/graphql", json=LIST).json()["data"]["atRiskEntries"]
+        output = server.output()
     assert len(again) == len(rows) + 1
     assert "Kept" in {r["name"] for r in again}
+    assert sign_in in output, "the sign-in line is printed on every start"
+    assert "created the demo company" not in output
 
 
 def test_serve_offers_graphiql_on_the_given_port(tmp_path, sqlite_url):

@@ -2,12 +2,14 @@
 
 import logging
 
-import httpx
 import pytest
 from sqlalchemy import text
 
 from atrisk.app import create_app
+from atrisk.domain import Role
+from atrisk.services.companies import create_company
 from atrisk.settings import Settings
+from tests.utils.accounts import add_user, http_client, session_cookie
 from tests.utils.graphql import LIST, post
 
 
@@ -22,8 +24,10 @@ async def broken_app(sqlite_url):
 
 
 async def test_unexpected_errors_are_masked_and_logged_with_traceback(broken_app, caplog):
-    transport = httpx.ASGITransport(app=broken_app)
-    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
+    company = await create_company(broken_app.state.db, "Acme Alarms")
+    admin = await add_user(broken_app.state.db, company, "admin@acme.example", Role.ADMIN)
+    cookies = await session_cookie(broken_app, admin)
+    async with http_client(broken_app, cookies=cookies) as client:
         with caplog.at_level(logging.ERROR):
             body = await post(client, LIST)
     assert body["data"] is None

@@ -8,10 +8,12 @@ from pathlib import Path
 
 import pytest
 
+from atrisk.credentials import SESSION_COOKIE
 from atrisk.graphql.schema import without_values
 from atrisk.logs import JsonFormatter, RequestIdFilter, request_id, scrub
+from tests.utils.accounts import PASSWORD, admin_client
 from tests.utils.graphql import ADD
-from tests.utils.server import admin_client, running_image
+from tests.utils.server import running_image
 
 SECRETS = {
     "authorization": "tok-AUTH-8c1f0e",
@@ -77,22 +79,27 @@ def test_json_formatter_writes_one_line_with_the_request_id() -> None:
 
 def test_a_real_server_logs_json_lines_without_secrets(sqlite_url: str, tmp_path: Path) -> None:
     with running_image(sqlite_url, tmp_path, env={"ATRISK_LOG_FORMAT": "json"}) as server:
-        headers = {
+        stranger = {
             "Authorization": f"Bearer {SECRETS['authorization']}",
-            "Cookie": f"atrisk_session={SECRETS['cookie']}",
+            "Cookie": f"{SESSION_COOKIE}={SECRETS['cookie']}",
         }
-        with admin_client(server, headers=headers) as client:
+        with server.client(headers=stranger) as client:
             traced = client.get(
                 f"/readyz?token={SECRETS['query_string']}", headers={"X-Request-ID": "trace-7"}
             )
             assert traced.headers["x-request-id"] == "trace-7"
-            forged = client.get("/healthz", headers={"X-Request-ID": "bad id\twith tab"})
-            generated = forged.headers["x-request-id"]
-            assert generated != "bad id\twith tab"
+            refused = client.post("/graphql", json={"query": "{ atRiskEntries { id } }"})
+            assert refused.json()["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
             client.post(
                 "/auth/login",
                 json={"email": "admin@example.com", "password": SECRETS["password"]},
             )
+        # Signs in with PASSWORD over HTTP; the session cookie is a secret too.
+        with admin_client(server) as client:
+            session = client.cookies[SESSION_COOKIE]
+            forged = client.get("/healthz", headers={"X-Request-ID": "bad id\twith tab"})
+            generated = forged.headers["x-request-id"]
+            assert generated != "bad id\twith tab"
             # Variables of the wrong type: the error quotes the value to the caller only.
             bad = client.post(
                 f"/graphql?access_token={SECRETS['query_string']}",
@@ -109,8 +116,9 @@ def test_a_real_server_logs_json_lines_without_secrets(sqlite_url: str, tmp_path
             )
             assert good.json()["data"]["addAtRiskEntry"]["name"] == "Ok"
 
+    secrets = {**SECRETS, "session": session, "account password": PASSWORD}
     text = server.output()
-    for name, secret in SECRETS.items():
+    for name, secret in secrets.items():
         assert secret not in text, f"the {name} reached the log"
     lines = [json.loads(line) for line in server.log_lines()]  # every line is one JSON object
     access = [line for line in lines if line["logger"] == "atrisk.access"]

@@ -60,6 +60,18 @@ async def _fill(settings: Settings) -> list[str]:
         await db.dispose()
 
 
+async def _entry_names(settings: Settings) -> list[str]:
+    db = Database(settings)
+    try:
+        async with db.engine.connect() as connection:
+            rows = await connection.execute(
+                text("SELECT name FROM at_risk_entries ORDER BY category, position")
+            )
+            return [row[0] for row in rows]
+    finally:
+        await db.dispose()
+
+
 def _revisions_head_first(settings: Settings) -> list[str]:
     script = ScriptDirectory.from_config(alembic_config(settings))
     return [revision.revision for revision in script.walk_revisions()]
@@ -80,6 +92,8 @@ async def test_upgrade_downgrade_upgrade_with_data(database_url: str) -> None:
         assert stamped == ([] if target == "base" else [target])
         if target == "base":
             assert tables <= {"alembic_version"}, tables
+        elif "at_risk_entries" in tables:
+            assert await _entry_names(settings) == expected  # the data stayed
         await asyncio.to_thread(upgrade, settings)
         tables, diff, stamped = await _inspect(settings)
         assert stamped == [revisions[0]]

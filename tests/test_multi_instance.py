@@ -11,14 +11,14 @@ from pathlib import Path
 import httpx
 import pytest
 
+from atrisk.credentials import SESSION_COOKIE
+from tests.utils.accounts import ADMIN_EMAIL, PASSWORD, async_admin_client, ensure_accounts
 from tests.utils.graphql import Api
 from tests.utils.server import (
     Server,
-    async_admin_client,
     dockerfile_instructions,
     free_port,
     resolve,
-    run_cli,
     running_image,
     server_env,
     start_image,
@@ -117,34 +117,28 @@ def test_the_image_healthcheck_follows_readiness(postgres_url: str, tmp_path: Pa
     assert _run_healthcheck(free_port()) != 0
 
 
-@pytest.mark.skip(
-    reason="PENDING (accounts issue): sessions do not exist yet; complete once "
-    "POST /auth/login and `atrisk create-company --admin-email --password` are in main"
-)
-async def test_a_session_made_on_one_works_on_the_other(
-    two_servers: tuple[Server, Server], postgres_url: str, tmp_path: Path
-) -> None:
+async def test_a_session_made_on_one_works_on_the_other(two_servers: tuple[Server, Server]) -> None:
     first, second = two_servers
-    password = "correct horse battery staple"
-    created = run_cli(
-        [
-            "create-company",
-            "Acme Alarms",
-            "--admin-email",
-            "admin@acme.test",
-            "--password",
-            password,
-        ],
-        postgres_url,
-        tmp_path,
-    )
-    assert created.returncode == 0, created.stderr
+    ensure_accounts(first)
     async with httpx.AsyncClient(base_url=first.base_url, timeout=15) as one:
-        login = await one.post(
-            "/auth/login", json={"email": "admin@acme.test", "password": password}
-        )
+        login = await one.post("/auth/login", json={"email": ADMIN_EMAIL, "password": PASSWORD})
         assert login.status_code == 200, login.text
-        cookies = one.cookies
-    async with httpx.AsyncClient(base_url=second.base_url, timeout=15, cookies=cookies) as two:
-        body = (await two.post("/graphql", json={"query": "{ me { email role } }"})).json()
-        assert body["data"]["me"] == {"email": "admin@acme.test", "role": "ADMIN"}
+        session = login.cookies[SESSION_COOKIE]
+    me = "{ me { email role company { name } } }"
+    async with httpx.AsyncClient(
+        base_url=second.base_url, timeout=15, cookies={SESSION_COOKIE: session}
+    ) as two:
+        body = (await two.post("/graphql", json={"query": me})).json()
+        assert body["data"]["me"] == {
+            "email": ADMIN_EMAIL,
+            "role": "ADMIN",
+            "company": {"name": "Acme Alarms"},
+        }
+        # Signing out on the second ends the session on the first too.
+        assert (await two.post("/auth/logout", json={})).status_code in (200, 204)
+    async with httpx.AsyncClient(
+        base_url=first.base_url, timeout=15, cookies={SESSION_COOKIE: session}
+    ) as one:
+        body = (await one.post("/graphql", json={"query": me})).json()
+        assert body["data"] is None
+        assert body["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"

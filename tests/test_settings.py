@@ -9,7 +9,7 @@ from atrisk.settings import Settings, SettingsError
 
 def test_operations_defaults_differ_by_environment() -> None:
     development = Settings.from_env({})
-    production = Settings.from_env({"ATRISK_ENV": "production"})
+    production = Settings.from_env({"ATRISK_ENV": "production", "ATRISK_SECRET_KEY": "k" * 32})
     assert (development.log_format, production.log_format) == ("text", "json")
     for settings in (development, production):
         assert settings.workers == 1

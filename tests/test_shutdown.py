@@ -12,9 +12,10 @@ from pathlib import Path
 import asyncpg
 import pytest
 
+from tests.utils.accounts import async_admin_client
 from tests.utils.databases import _plain
 from tests.utils.graphql import ADD
-from tests.utils.server import Server, async_admin_client, running_image
+from tests.utils.server import Server, running_image
 
 pytestmark = pytest.mark.postgres
 
@@ -50,12 +51,11 @@ async def test_in_flight_request_finishes_on_sigterm(
     with running_image(postgres_url, tmp_path, env={"ATRISK_WORKERS": workers}) as server:
         admin = await asyncpg.connect(_plain(postgres_url))
         try:
-            # Hold the company row so the next write waits inside the server.
-            blocker = admin.transaction()
-            await blocker.start()
-            await admin.execute("SELECT id FROM companies FOR UPDATE")
-
             async with async_admin_client(server, timeout=60) as client:
+                # Hold the company row so the next write waits inside the server.
+                blocker = admin.transaction()
+                await blocker.start()
+                await admin.execute("SELECT id FROM companies FOR UPDATE")
                 variables = {"input": {"category": "REASON", "name": "Moved away"}}
                 request = asyncio.create_task(
                     client.post("/graphql", json={"query": ADD, "variables": variables})

@@ -12,17 +12,25 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 
+from sqlalchemy import exc as sa_exc
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
+from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
-from starlette.responses import JSONResponse
+from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Mount, Route
+from starlette.staticfiles import StaticFiles
 
+from atrisk import auth
 from atrisk.db import Database, describe
+from atrisk.graphql import ide
+from atrisk.graphql.errors import database_failure
+from atrisk.graphql.schema import build_schema
 from atrisk.graphql.view import GraphQLView
-from atrisk.middleware import RequestIdMiddleware
+from atrisk.middleware import SameOriginWrites, SecurityHeaders
 from atrisk.migrate import upgrade_async
-from atrisk.services.companies import ensure_demo_company
+from atrisk.request_log import RequestIdMiddleware
+from atrisk.services.companies import DEMO_ADMIN_EMAIL, DEMO_ADMIN_PASSWORD, ensure_demo_company
 from atrisk.settings import Settings
 from atrisk.webpage import WebPage
 
@@ -62,17 +70,38 @@ def _unavailable(reason: str) -> JSONResponse:
     return JSONResponse(body, status_code=503, headers={"Cache-Control": "no-store"})
 
 
-async def prepare_database(db: Database) -> tuple[str, bool]:
-    """Wait for the database, migrate it and make sure the demo company exists.
+DATABASE_FAILURES = (
+    sa_exc.DBAPIError,
+    sa_exc.TimeoutError,
+    sa_exc.DisconnectionError,
+    OSError,
+    TimeoutError,
+)
 
-    Returns the company's id and whether it was created now.
-    """
+
+async def database_unavailable(request: Request, error: Exception) -> Response:
+    """Outside GraphQL's own error handling (signing in, finding the caller), a database
+    that is down or refuses writes gets a prompt 503 with a clear code; anything else is
+    a plain 500, as before."""
+    failure = database_failure(error)
+    if failure is None:
+        raise error
+    code, message = failure
+    logger.error("database failure: %s", describe(error))
+    body: dict[str, object] = {"error": code, "message": message}
+    if request.url.path == "/graphql":
+        body = {"data": None, "errors": [{"message": message, "extensions": {"code": code}}]}
+    return JSONResponse(body, status_code=503, headers={"Retry-After": "5"})
+
+
+async def prepare_database(db: Database) -> None:
+    """Wait for the database (bounded), migrate it, and in development seed the demo."""
     await db.wait_until_reachable()
     await upgrade_async(db.settings)
-    company, created = await ensure_demo_company(db, with_entries=db.settings.seed_demo)
-    if created:
-        logger.info("created the demo company %r", company.name)
-    return company.id, created
+    if db.settings.seed_demo:
+        company, created = await ensure_demo_company(db, with_entries=True)
+        if created:
+            logger.info("created the demo company %r", company.name)
 
 
 def create_app(settings: Settings | None = None) -> Starlette:
@@ -81,22 +110,50 @@ def create_app(settings: Settings | None = None) -> Starlette:
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        app.state.company_id, _ = await prepare_database(db)
+        await prepare_database(db)
         base = f"http://{settings.host}:{settings.port}"
         logger.info("web page: %s/   GraphQL IDE: %s/graphql", base, base)
+        if settings.seed_demo:
+            logger.info(
+                "development sign-in: %s with the password %s (development only)",
+                DEMO_ADMIN_EMAIL,
+                DEMO_ADMIN_PASSWORD,
+            )
         try:
             yield
         finally:
             await db.dispose()
 
     routes: list[BaseRoute] = [
-        Route("/graphql", GraphQLView(db, graphql_ide=settings.graphql_ide)),
+        Route("/graphql", GraphQLView(db, settings, graphql_schema=build_schema(settings))),
+        *auth.routes,
         Route("/healthz", healthz),
         Route("/readyz", readyz),
     ]
+    if settings.graphql_ide:
+        routes.append(Mount(ide.ASSETS_URL, StaticFiles(directory=ide.ASSETS), name="ide"))
     if FRONTEND.is_dir():
         routes.append(Mount("/", WebPage(directory=FRONTEND, html=True), name="frontend"))
-    app = Starlette(routes=routes, lifespan=lifespan, middleware=[Middleware(RequestIdMiddleware)])
+    # The request id is outermost: every later log line of the request carries it.
+    middleware = [Middleware(RequestIdMiddleware), Middleware(SecurityHeaders)]
+    if settings.cors_origins:
+        middleware.append(
+            Middleware(
+                CORSMiddleware,
+                allow_origins=settings.cors_origins,
+                allow_methods=["GET", "POST"],
+                allow_headers=["Authorization", "Content-Type"],
+                allow_credentials=False,
+                max_age=600,
+            )
+        )
+    middleware.append(Middleware(SameOriginWrites))
+    app = Starlette(
+        routes=routes,
+        middleware=middleware,
+        lifespan=lifespan,
+        exception_handlers=dict.fromkeys(DATABASE_FAILURES, database_unavailable),
+    )
     app.state.settings = settings
     app.state.db = db
     return app

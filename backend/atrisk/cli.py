@@ -1,4 +1,5 @@
-"""The `atrisk` command: serve, migrate, backup, restore, export-schema."""
+"""The `atrisk` command: serve, migrate, backup, restore, export-schema, and companies,
+users and tokens."""
 
 from __future__ import annotations
 
@@ -8,11 +9,18 @@ import dataclasses
 import logging
 import logging.config
 import sys
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from pathlib import Path
 from typing import Any
 
+from atrisk.credentials import generate_password
+from atrisk.db import Database
+from atrisk.domain import Role
 from atrisk.logs import logging_config
+from atrisk.migrate import upgrade_async
+from atrisk.services import accounts
+from atrisk.services.companies import find_company
+from atrisk.services.errors import ValidationFailed
 from atrisk.settings import Settings, SettingsError
 
 logger = logging.getLogger("atrisk")
@@ -20,7 +28,6 @@ logger = logging.getLogger("atrisk")
 
 async def _prepare(settings: Settings) -> None:
     from atrisk.app import prepare_database
-    from atrisk.db import Database
 
     db = Database(settings)
     try:
@@ -65,7 +72,7 @@ def _serve(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def _migrate(settings: Settings, args: argparse.Namespace) -> int:
-    from atrisk.db import Database, DatabaseUnreachable
+    from atrisk.db import DatabaseUnreachable
     from atrisk.migrate import head_revision, upgrade
 
     async def wait() -> None:
@@ -120,6 +127,96 @@ def _export_schema(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+def _with_database(settings: Settings, work: Callable[[Database], Awaitable[int]]) -> int:
+    """Migrate, run `work` against the database, and turn expected failures into messages."""
+
+    async def run() -> int:
+        await upgrade_async(settings)
+        db = Database(settings)
+        try:
+            return await work(db)
+        except ValidationFailed as error:
+            print(f"atrisk: {error.message}", file=sys.stderr)
+            return 1
+        finally:
+            await db.dispose()
+
+    return asyncio.run(run())
+
+
+async def _company_id(db: Database, name: str) -> str | None:
+    company = await find_company(db, name)
+    if company is None:
+        print(f"atrisk: no company is named {name!r}", file=sys.stderr)
+        return None
+    return company.id
+
+
+def _password(args: argparse.Namespace) -> tuple[str, bool]:
+    """The given password, or a generated one (and True: it must be shown)."""
+    return (args.password, False) if args.password else (generate_password(), True)
+
+
+def _create_company(settings: Settings, args: argparse.Namespace) -> int:
+    password, generated = _password(args)
+
+    async def work(db: Database) -> int:
+        company, user = await accounts.create_company_with_admin(
+            db, args.name, args.admin_email, password
+        )
+        print(f"created company {company.name!r} with admin {user.email}")
+        if generated:
+            print(f"password (shown once): {password}")
+        return 0
+
+    return _with_database(settings, work)
+
+
+def _create_user(settings: Settings, args: argparse.Namespace) -> int:
+    password, generated = _password(args)
+
+    async def work(db: Database) -> int:
+        company_id = await _company_id(db, args.company)
+        if company_id is None:
+            return 1
+        user = await accounts.create_user(
+            db, company_id, args.email, Role(args.role.upper()), password
+        )
+        print(f"created {user.role.value.lower()} {user.email} in {args.company!r}")
+        if generated:
+            print(f"password (shown once): {password}")
+        return 0
+
+    return _with_database(settings, work)
+
+
+def _create_token(settings: Settings, args: argparse.Namespace) -> int:
+    async def work(db: Database) -> int:
+        company_id = await _company_id(db, args.company)
+        if company_id is None:
+            return 1
+        row, token = await accounts.create_token(db, settings.signing_key, company_id, args.name)
+        print(f"created read-only token {row.name!r}; it is shown only now:", file=sys.stderr)
+        print(token)
+        return 0
+
+    return _with_database(settings, work)
+
+
+def _revoke_token(settings: Settings, args: argparse.Namespace) -> int:
+    async def work(db: Database) -> int:
+        company_id = await _company_id(db, args.company)
+        if company_id is None:
+            return 1
+        if not await accounts.revoke_token(db, company_id, args.name):
+            print(f"atrisk: {args.company!r} has no token named {args.name!r}", file=sys.stderr)
+            return 1
+        print(f"revoked token {args.name!r}")
+        return 0
+
+    return _with_database(settings, work)
+
+
 def _port(value: str) -> int:
     port = int(value)
     if not 1 <= port <= 65535:
@@ -167,6 +264,29 @@ def build_parser() -> argparse.ArgumentParser:
     export = commands.add_parser("export-schema", help="print the GraphQL schema (SDL)")
     export.add_argument("--output", "-o", help="write to this file instead of stdout")
     export.set_defaults(handler=_export_schema)
+
+    company = commands.add_parser("create-company", help="create a company and its first admin")
+    company.add_argument("name", help="the company's name")
+    company.add_argument("--admin-email", required=True, help="the admin's email (sign-in name)")
+    company.add_argument("--password", help="the admin's password (default: generate one)")
+    company.set_defaults(handler=_create_company)
+
+    user = commands.add_parser("create-user", help="add an admin or viewer to a company")
+    user.add_argument("--company", required=True, help="the company's name")
+    user.add_argument("--email", required=True, help="the email they sign in with")
+    user.add_argument("--role", required=True, choices=["admin", "viewer"])
+    user.add_argument("--password", help="their password (default: generate one)")
+    user.set_defaults(handler=_create_user)
+
+    token = commands.add_parser("create-token", help="create a read-only API token; prints it")
+    token.add_argument("--company", required=True, help="the company's name")
+    token.add_argument("--name", required=True, help="a label, unique in the company")
+    token.set_defaults(handler=_create_token)
+
+    revoke = commands.add_parser("revoke-token", help="revoke an API token at once")
+    revoke.add_argument("--company", required=True, help="the company's name")
+    revoke.add_argument("--name", required=True, help="the token's label")
+    revoke.set_defaults(handler=_revoke_token)
     return parser
 
 

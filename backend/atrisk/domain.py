@@ -6,6 +6,7 @@ import enum
 import unicodedata
 
 NAME_MAX_LENGTH = 100
+EMAIL_MAX_LENGTH = 254
 
 
 class Category(enum.Enum):
@@ -23,6 +24,13 @@ class Category(enum.Enum):
     @property
     def label(self) -> str:
         return _TITLES[self][1]
+
+
+class Role(enum.Enum):
+    """What a caller may do: admins read and write, viewers (and API tokens) only read."""
+
+    ADMIN = "ADMIN"
+    VIEWER = "VIEWER"
 
 
 _TITLES = {
@@ -61,3 +69,20 @@ def name_key(name: str) -> str:
     """The comparison key: NFKC-normalised, case-folded, whitespace collapsed."""
     folded = unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", name).casefold())
     return " ".join(folded.split())
+
+
+class InvalidEmail(ValueError):
+    """An address that cannot be an account's email."""
+
+
+def normalise_email(raw: str) -> str:
+    """Trim and lower-case; refuse what cannot be an address (no full RFC 5322 parsing)."""
+    email = raw.strip().lower()
+    local, at, domain = email.partition("@")
+    if not at or not local or not domain or "@" in domain:
+        raise InvalidEmail("Email must look like name@example.com.")
+    if len(email) > EMAIL_MAX_LENGTH:
+        raise InvalidEmail(f"Email must be at most {EMAIL_MAX_LENGTH} characters.")
+    if any(char.isspace() or unicodedata.category(char) == "Cc" for char in email):
+        raise InvalidEmail("Email must not contain spaces or control characters.")
+    return email

@@ -1,37 +1,41 @@
-"""Request ids and the access log line, as plain ASGI middleware.
+"""Middleware on every request: security headers, and same-origin JSON for cookie writes.
 
-Each HTTP request gets an id: the caller's `X-Request-ID` when it is a short token, else a
-new random one. It is returned in the response's `X-Request-ID` header and stamped on every
-log line written while the request is handled.
+Cookie-authenticated writes (any method but GET, HEAD and OPTIONS that carries the
+session cookie, and every sign-in or sign-out) must come from our own origin and
+carry JSON: a form or `text/plain` post from another site is refused before it
+reaches the app. Requests with an Authorization header are not cookie-authenticated
+(the cookie is ignored for them), so cross-origin apps use tokens, allowed by CORS.
 """
 
 from __future__ import annotations
 
-import logging
-import re
-import secrets
-import time
+from urllib.parse import urlsplit
 
-from starlette.datastructures import MutableHeaders
+from starlette.datastructures import Headers, MutableHeaders
+from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from atrisk.logs import request_id
+from atrisk.credentials import SESSION_COOKIE
 
-REQUEST_ID_HEADER = "x-request-id"
-_VALID_REQUEST_ID = re.compile(r"[A-Za-z0-9._:-]{1,64}")
+APP_CSP = (
+    "default-src 'self'; base-uri 'none'; object-src 'none'; form-action 'self'; "
+    "frame-ancestors 'none'"
+)
 
-access_logger = logging.getLogger("atrisk.access")
+SECURITY_HEADERS = {
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    "Referrer-Policy": "no-referrer",
+    "Cross-Origin-Opener-Policy": "same-origin",
+}
+
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+ALWAYS_CHECKED = ("/auth/",)
 
 
-def _incoming_id(scope: Scope) -> str | None:
-    for name, value in scope["headers"]:
-        if name == REQUEST_ID_HEADER.encode():
-            candidate = value.decode("latin-1")
-            return candidate if _VALID_REQUEST_ID.fullmatch(candidate) else None
-    return None
+class SecurityHeaders:
+    """Adds the security headers; a response that set its own CSP keeps it."""
 
-
-class RequestIdMiddleware:
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
 
@@ -39,33 +43,64 @@ class RequestIdMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        rid = _incoming_id(scope) or secrets.token_hex(8)
-        token = request_id.set(rid)
-        started = time.perf_counter()
-        status = 500
 
-        async def send_with_id(message: Message) -> None:
-            nonlocal status
+        async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
-                status = message["status"]
-                MutableHeaders(scope=message)[REQUEST_ID_HEADER] = rid
+                headers = MutableHeaders(scope=message)
+                for name, value in SECURITY_HEADERS.items():
+                    headers[name] = value
+                if "content-security-policy" not in headers:
+                    headers["Content-Security-Policy"] = APP_CSP
+                if scope["path"].startswith("/auth/"):
+                    headers["Cache-Control"] = "no-store"
             await send(message)
 
-        try:
-            await self.app(scope, receive, send_with_id)
-        finally:
-            client = scope.get("client")
-            access_logger.info(
-                "%s %s %s",
-                scope["method"],
-                scope["path"],
-                status,
-                extra={
-                    "method": scope["method"],
-                    "path": scope["path"],
-                    "status": status,
-                    "duration_ms": round((time.perf_counter() - started) * 1000, 1),
-                    "client": client[0] if client else None,
-                },
-            )
-            request_id.reset(token)
+        await self.app(scope, receive, send_with_headers)
+
+
+def _cross_site_reason(headers: Headers) -> str | None:
+    """Why this request is not from our own origin, or None if it is (or says nothing)."""
+    fetch_site = headers.get("sec-fetch-site")
+    if fetch_site is not None:
+        return None if fetch_site in {"same-origin", "none"} else f"Sec-Fetch-Site: {fetch_site}"
+    origin = headers.get("origin")
+    if origin is None:
+        return None  # not a browser: no cross-site request forgery possible
+    if origin == "null" or urlsplit(origin).netloc != headers.get("host"):
+        return f"Origin: {origin}"
+    return None
+
+
+class SameOriginWrites:
+    """Refuses cookie-authenticated writes that are cross-origin (403) or not JSON (415)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] in SAFE_METHODS:
+            await self.app(scope, receive, send)
+            return
+        headers = Headers(scope=scope)
+        uses_cookie = "authorization" not in headers and SESSION_COOKIE in headers.get("cookie", "")
+        if uses_cookie or scope["path"].startswith(ALWAYS_CHECKED):
+            response = None
+            if reason := _cross_site_reason(headers):
+                response = JSONResponse(
+                    {
+                        "error": "CROSS_ORIGIN",
+                        "message": f"Cross-origin request refused ({reason}).",
+                    },
+                    status_code=403,
+                )
+            elif headers.get("content-type", "").split(";")[0].strip().lower() != (
+                "application/json"
+            ):
+                response = JSONResponse(
+                    {"error": "UNSUPPORTED_MEDIA_TYPE", "message": "Send application/json."},
+                    status_code=415,
+                )
+            if response is not None:
+                await response(scope, receive, send)
+                return
+        await self.app(scope, receive, send)

@@ -14,6 +14,10 @@ Environment = Literal["development", "production"]
 LogFormat = Literal["json", "text"]
 
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///data/atrisk.db"
+SECRET_KEY_MIN_LENGTH = 32
+# Keys the stored hashes of sessions and tokens in development only; production
+# refuses to start without ATRISK_SECRET_KEY.
+DEVELOPMENT_SECRET_KEY = "atrisk-development-only-secret-key"  # noqa: S105
 
 
 class SettingsError(ValueError):
@@ -64,6 +68,18 @@ def _log_format(value: str) -> LogFormat:
     raise SettingsError(f"ATRISK_LOG_FORMAT must be json or text, not {value!r}")
 
 
+def _origins(value: str) -> tuple[str, ...]:
+    origins = tuple(part.strip().rstrip("/") for part in value.split(",") if part.strip())
+    for origin in origins:
+        scheme, _, rest = origin.partition("://")
+        if scheme not in {"http", "https"} or not rest or "/" in rest or origin == "*":
+            raise SettingsError(
+                "ATRISK_CORS_ORIGINS must be a comma-separated list of origins like "
+                f"https://app.example.com, not {origin!r}"
+            )
+    return origins
+
+
 @dataclass(frozen=True, slots=True)
 class Settings:
     env: Environment = "development"
@@ -72,6 +88,7 @@ class Settings:
     host: str = "127.0.0.1"
     port: int = 8000
     graphql_ide: bool = True
+    graphql_introspection: bool = True
     seed_demo: bool = True
     log_level: str = "INFO"
     # Operations: processes, waiting for the database, shutdown, log lines.
@@ -80,6 +97,32 @@ class Settings:
     db_connect_timeout: int = 5
     shutdown_timeout: int = 30
     log_format: LogFormat = "text"
+    session_ttl_minutes: int = 720
+    cookie_secure: bool = False
+    cors_origins: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        if not self.is_production:
+            return
+        if not self.secret_key:
+            raise SettingsError(
+                "ATRISK_SECRET_KEY must be set in production; generate one with "
+                "python -c 'import secrets; print(secrets.token_urlsafe(32))'"
+            )
+        if len(self.secret_key) < SECRET_KEY_MIN_LENGTH:
+            raise SettingsError(
+                f"ATRISK_SECRET_KEY must be at least {SECRET_KEY_MIN_LENGTH} characters long"
+            )
+        if self.seed_demo:
+            raise SettingsError(
+                "ATRISK_SEED_DEMO creates an account with a published password; "
+                "it is for development only"
+            )
+
+    @property
+    def signing_key(self) -> bytes:
+        """The key of the stored session and token hashes."""
+        return (self.secret_key or DEVELOPMENT_SECRET_KEY).encode()
 
     @property
     def is_production(self) -> bool:
@@ -120,6 +163,10 @@ class Settings:
             host=env.get("ATRISK_HOST", "127.0.0.1"),
             port=_int(env.get("ATRISK_PORT", "8000"), "ATRISK_PORT", 1, 65535),
             graphql_ide=_bool(env.get("ATRISK_GRAPHQL_IDE", ide_default), "ATRISK_GRAPHQL_IDE"),
+            graphql_introspection=_bool(
+                env.get("ATRISK_GRAPHQL_INTROSPECTION", ide_default),
+                "ATRISK_GRAPHQL_INTROSPECTION",
+            ),
             seed_demo=_bool(
                 env.get("ATRISK_SEED_DEMO", "false" if production else "true"), "ATRISK_SEED_DEMO"
             ),
@@ -135,4 +182,15 @@ class Settings:
                 env.get("ATRISK_SHUTDOWN_TIMEOUT", "30"), "ATRISK_SHUTDOWN_TIMEOUT", 1, 3600
             ),
             log_format=_log_format(env.get("ATRISK_LOG_FORMAT", "json" if production else "text")),
+            session_ttl_minutes=_int(
+                env.get("ATRISK_SESSION_TTL_MINUTES", "720"),
+                "ATRISK_SESSION_TTL_MINUTES",
+                1,
+                60 * 24 * 90,
+            ),
+            cookie_secure=_bool(
+                env.get("ATRISK_COOKIE_SECURE", "true" if production else "false"),
+                "ATRISK_COOKIE_SECURE",
+            ),
+            cors_origins=_origins(env.get("ATRISK_CORS_ORIGINS", "")),
         )

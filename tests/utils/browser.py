@@ -19,6 +19,8 @@ import pytest
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Page, Playwright
 
+from atrisk.credentials import SESSION_COOKIE
+from tests.utils.accounts import ADMIN_EMAIL, create_accounts, session_id
 from tests.utils.databases import required, sqlite_url
 from tests.utils.server import Server, running_server, server_env
 
@@ -54,8 +56,16 @@ def browser_type_launch_args(playwright: Playwright) -> dict[str, Any]:
 
 def serve_fresh(directory: Path) -> Iterator[Server]:
     env = server_env(sqlite_url(directory), ATRISK_LOG_LEVEL="WARNING")
+    create_accounts(env)
     with running_server(env, directory) as running:
         yield running
+
+
+def sign_in(page: Page, server: Server, email: str = ADMIN_EMAIL) -> None:
+    """Give the page's browser a session cookie, as if it had signed in."""
+    page.context.add_cookies(
+        [{"name": SESSION_COOKIE, "value": session_id(server, email), "url": server.base_url}]
+    )
 
 
 @pytest.fixture(scope="module")
@@ -71,9 +81,11 @@ def fresh_server(tmp_path: Path) -> Iterator[Server]:
 
 
 def graphql(server: Server, query: str, variables: dict[str, Any] | None = None) -> Any:
-    """A second client: POST a document straight to the server, return its data."""
+    """A second client, signed in as the admin: POST a document, return its data."""
     response = httpx.post(
-        f"{server.base_url}/graphql", json={"query": query, "variables": variables or {}}
+        f"{server.base_url}/graphql",
+        json={"query": query, "variables": variables or {}},
+        cookies={SESSION_COOKIE: session_id(server)},
     )
     response.raise_for_status()
     body = response.json()

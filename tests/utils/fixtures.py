@@ -1,4 +1,10 @@
-"""Shared fixtures: fresh databases, the app, an HTTP client bound to it."""
+"""Shared fixtures: fresh databases, the app, and HTTP clients bound to it.
+
+`client` and `api` act as an ADMIN of the `company` fixture ("Acme Alarms").
+`viewer_client`, `token_client` and `anonymous_client` call the same app as a
+VIEWER of that company, with a read-only API token of it, and with no
+credentials; `other_client` is the ADMIN of a second company, "Beta Security".
+"""
 
 from __future__ import annotations
 
@@ -11,10 +17,12 @@ from starlette.applications import Starlette
 
 from atrisk.app import create_app
 from atrisk.db import Database
+from atrisk.domain import Role
 from atrisk.migrate import upgrade_async
-from atrisk.models import Company
+from atrisk.models import Company, User
 from atrisk.services.companies import create_company
 from atrisk.settings import Settings
+from tests.utils.accounts import add_user, bearer, http_client, session_cookie
 from tests.utils.databases import fresh_database
 from tests.utils.graphql import Api
 
@@ -64,19 +72,78 @@ async def company(db: Database) -> Company:
 
 @pytest.fixture
 async def app(database_url: str) -> AsyncIterator[Starlette]:
-    """The app with its lifespan run (migrations and the default company)."""
+    """The app with its lifespan run (migrations; no demo company)."""
     application = create_app(test_settings(database_url))
     async with application.router.lifespan_context(application):
         yield application
 
 
 @pytest.fixture
-async def client(app: Starlette) -> AsyncIterator[httpx.AsyncClient]:
-    transport = httpx.ASGITransport(app=app)
-    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as http:
+async def admin(db: Database, company: Company) -> User:
+    return await add_user(db, company, "admin@acme.example", Role.ADMIN)
+
+
+@pytest.fixture
+async def viewer(db: Database, company: Company) -> User:
+    return await add_user(db, company, "viewer@acme.example", Role.VIEWER)
+
+
+@pytest.fixture
+async def other_company(db: Database) -> Company:
+    return await create_company(db, "Beta Security")
+
+
+@pytest.fixture
+async def client(app: Starlette, admin: User) -> AsyncIterator[httpx.AsyncClient]:
+    """Signed in (session cookie) as the ADMIN of `company`."""
+    async with http_client(app, cookies=await session_cookie(app, admin)) as http:
+        yield http
+
+
+@pytest.fixture
+async def viewer_client(app: Starlette, viewer: User) -> AsyncIterator[httpx.AsyncClient]:
+    async with http_client(app, cookies=await session_cookie(app, viewer)) as http:
+        yield http
+
+
+@pytest.fixture
+async def token_client(app: Starlette, company: Company) -> AsyncIterator[httpx.AsyncClient]:
+    """Sends a read-only API token of `company`."""
+    async with http_client(app, headers=await bearer(app, company)) as http:
+        yield http
+
+
+@pytest.fixture
+async def anonymous_client(app: Starlette) -> AsyncIterator[httpx.AsyncClient]:
+    async with http_client(app) as http:
+        yield http
+
+
+@pytest.fixture
+async def other_client(
+    app: Starlette, db: Database, other_company: Company
+) -> AsyncIterator[httpx.AsyncClient]:
+    """Signed in as the ADMIN of `other_company`."""
+    other_admin = await add_user(db, other_company, "admin@beta.example", Role.ADMIN)
+    async with http_client(app, cookies=await session_cookie(app, other_admin)) as http:
         yield http
 
 
 @pytest.fixture
 def api(client: httpx.AsyncClient) -> Api:
     return Api(client)
+
+
+@pytest.fixture
+def viewer_api(viewer_client: httpx.AsyncClient) -> Api:
+    return Api(viewer_client)
+
+
+@pytest.fixture
+def token_api(token_client: httpx.AsyncClient) -> Api:
+    return Api(token_client)
+
+
+@pytest.fixture
+def other_api(other_client: httpx.AsyncClient) -> Api:
+    return Api(other_client)

@@ -17,7 +17,7 @@ import sys
 import time
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +27,8 @@ ROOT = Path(__file__).resolve().parent.parent.parent
 DOCKERFILE = ROOT / "Dockerfile"
 ATRISK = Path(sys.executable).with_name("atrisk")
 START_TIMEOUT_SECONDS = 30.0
+# One key for every instance over a database, as in a deployment: sessions are shared.
+TEST_SECRET_KEY = "test-only-secret-key-" + secrets.token_hex(16)
 
 
 def free_port() -> int:
@@ -41,6 +43,7 @@ class Server:
     process: subprocess.Popen[str]
     base_url: str
     log_path: Path
+    env: dict[str, str] = field(default_factory=dict)
 
     @property
     def port(self) -> int:
@@ -107,7 +110,7 @@ def start_command(
             stderr=subprocess.STDOUT,
             text=True,
         )
-    return Server(process, f"http://127.0.0.1:{port}", log_path)
+    return Server(process, f"http://127.0.0.1:{port}", log_path, dict(env))
 
 
 def stop(server: Server) -> None:
@@ -181,7 +184,7 @@ def start_image(database_url: str, log_dir: Path, env: Mapping[str, str] | None 
         {
             "ATRISK_HOST": "127.0.0.1",
             "ATRISK_PORT": str(port),
-            "ATRISK_SECRET_KEY": secrets.token_urlsafe(32),
+            "ATRISK_SECRET_KEY": TEST_SECRET_KEY,
             "ATRISK_WORKERS": "1",
             "ATRISK_DB_WAIT_SECONDS": "10",
         }
@@ -232,21 +235,3 @@ def start_cli(
         stderr=subprocess.PIPE,
         text=True,
     )
-
-
-# -- clients acting for the company ----------------------------------------------------------
-
-
-def admin_client(server: Server, **options: Any) -> httpx.Client:
-    """A client that acts as the company's admin on `server`.
-
-    The one place to sign in once accounts exist; until then every request acts for the
-    demo company.
-    """
-    return server.client(**options)
-
-
-def async_admin_client(server: Server, **options: Any) -> httpx.AsyncClient:
-    """`admin_client`, asynchronous."""
-    timeout = options.pop("timeout", 15.0)
-    return httpx.AsyncClient(base_url=server.base_url, timeout=timeout, **options)

@@ -9,6 +9,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from atrisk.db import Database
+from atrisk.services.accounts import Caller
 
 
 @dataclass(slots=True)
@@ -16,7 +17,14 @@ class Context:
     request: Request
     response: Response
     db: Database
-    company_id: str
+    caller: Caller | None
+
+    @property
+    def company_id(self) -> str:
+        """The caller's company; root fields are guarded, so there always is one."""
+        if self.caller is None:
+            raise RuntimeError("an unguarded root field asked for the company")
+        return self.caller.company_id
 
 
 Info = strawberry.Info[Context, None]

@@ -4,15 +4,22 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Callable
 
 import strawberry
 from graphql import GraphQLError
-from strawberry.extensions import ParserCache, ValidationCache
+from strawberry.extensions import (
+    DisableIntrospection,
+    ParserCache,
+    SchemaExtension,
+    ValidationCache,
+)
 from strawberry.types import ExecutionContext
 
 from atrisk.domain import Category
 from atrisk.graphql.context import Info
 from atrisk.graphql.errors import MaskUnexpectedErrors, not_found, to_user_error
+from atrisk.graphql.permissions import READ, WRITE
 from atrisk.graphql.types import (
     AddAtRiskEntryInput,
     AtRiskEntry,
@@ -20,9 +27,11 @@ from atrisk.graphql.types import (
     DeleteAtRiskEntryResult,
     DeletedAtRiskEntry,
     UpdateAtRiskEntryInput,
+    Viewer,
 )
 from atrisk.services import entries
 from atrisk.services.errors import NotFound, ServiceError
+from atrisk.settings import Settings
 
 logger = logging.getLogger("atrisk.graphql")
 
@@ -30,7 +39,8 @@ logger = logging.getLogger("atrisk.graphql")
 @strawberry.type
 class Query:
     @strawberry.field(
-        description="The company's entries in display order: category, position, name."
+        description="The company's entries in display order: category, position, name.",
+        permission_classes=READ,
     )
     async def at_risk_entries(
         self,
@@ -42,16 +52,29 @@ class Query:
         rows = await entries.list_entries(ctx.db, ctx.company_id, category, active)
         return [AtRiskEntry.from_model(row) for row in rows]
 
-    @strawberry.field(description="One entry, or null when your company has none with this id.")
+    @strawberry.field(
+        description="One entry, or null when your company has none with this id.",
+        permission_classes=READ,
+    )
     async def at_risk_entry(self, info: Info, id: strawberry.ID) -> AtRiskEntry | None:
         ctx = info.context
         row = await entries.get_entry(ctx.db, ctx.company_id, id)
         return None if row is None else AtRiskEntry.from_model(row)
 
+    @strawberry.field(
+        description="Who is calling: email, role and company.", permission_classes=READ
+    )
+    def me(self, info: Info) -> Viewer:
+        caller = info.context.caller
+        assert caller is not None
+        return Viewer.from_caller(caller)
+
 
 @strawberry.type
 class Mutation:
-    @strawberry.mutation(description="Add an entry at the end of its category.")
+    @strawberry.mutation(
+        description="Add an entry at the end of its category.", permission_classes=WRITE
+    )
     async def add_at_risk_entry(self, info: Info, input: AddAtRiskEntryInput) -> AtRiskEntryResult:
         ctx = info.context
         try:
@@ -64,7 +87,8 @@ class Mutation:
 
     @strawberry.mutation(
         description="Rename and/or (de)activate an entry. Send `expectedVersion` to refuse "
-        "overwriting someone else's change."
+        "overwriting someone else's change.",
+        permission_classes=WRITE,
     )
     async def update_at_risk_entry(
         self, info: Info, input: UpdateAtRiskEntryInput
@@ -83,7 +107,7 @@ class Mutation:
             return to_user_error(error)
         return AtRiskEntry.from_model(row)
 
-    @strawberry.mutation(description="Delete an entry permanently.")
+    @strawberry.mutation(description="Delete an entry permanently.", permission_classes=WRITE)
     async def delete_at_risk_entry(self, info: Info, id: strawberry.ID) -> DeleteAtRiskEntryResult:
         ctx = info.context
         try:
@@ -128,12 +152,20 @@ class AtRiskSchema(strawberry.Schema):
                 logger.info("request error: %s", without_values(error.message))
 
 
-schema = AtRiskSchema(
-    query=Query,
-    mutation=Mutation,
-    extensions=[
+def build_schema(settings: Settings | None = None) -> strawberry.Schema:
+    """The schema as `settings` configure it (the defaults when None).
+
+    Production serves it with introspection off unless configured on.
+    """
+    config = settings or Settings()
+    extensions: list[type[SchemaExtension] | Callable[[], SchemaExtension]] = [
         lambda: MaskUnexpectedErrors(should_mask_error=is_unexpected),
         lambda: ParserCache(maxsize=256),
         lambda: ValidationCache(maxsize=256),
-    ],
-)
+    ]
+    if not config.graphql_introspection:
+        extensions.append(DisableIntrospection)
+    return AtRiskSchema(query=Query, mutation=Mutation, extensions=extensions)
+
+
+schema = build_schema()

@@ -8,7 +8,8 @@ from typing import Annotated
 import strawberry
 
 from atrisk import models
-from atrisk.domain import Category
+from atrisk.domain import Category, Role
+from atrisk.services.accounts import Caller
 
 strawberry.enum(
     Category, name="AtRiskCategory", description="The four picklists, in display order."
@@ -89,3 +90,27 @@ class UpdateAtRiskEntryInput:
     name: str | None = None
     active: bool | None = None
     expected_version: int | None = None
+
+
+strawberry.enum(Role, name="Role", description="ADMIN reads and writes; VIEWER only reads.")
+
+
+@strawberry.type(description="The company the caller belongs to.")
+class Company:
+    id: strawberry.ID
+    name: str
+
+
+@strawberry.type(description="Who is calling. `email` is null for an API token.")
+class Viewer:
+    email: str | None
+    role: Role
+    company: Company
+
+    @classmethod
+    def from_caller(cls, caller: Caller) -> Viewer:
+        return cls(
+            email=caller.email,
+            role=caller.role,
+            company=Company(id=strawberry.ID(caller.company_id), name=caller.company_name),
+        )

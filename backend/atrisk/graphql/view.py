@@ -6,24 +6,33 @@ from typing import Any
 
 import orjson
 from starlette.requests import Request
-from starlette.responses import Response
+from starlette.responses import HTMLResponse, Response
 from starlette.websockets import WebSocket
+from strawberry import Schema
 from strawberry.asgi import GraphQL
 
+from atrisk.auth import caller_for
 from atrisk.db import Database
+from atrisk.graphql import ide
 from atrisk.graphql.context import Context
 from atrisk.graphql.schema import schema
+from atrisk.settings import Settings
 
 
 class GraphQLView(GraphQL[Context, None]):
-    def __init__(self, db: Database, *, graphql_ide: bool) -> None:
+    def __init__(
+        self, db: Database, settings: Settings, *, graphql_schema: Schema = schema
+    ) -> None:
         super().__init__(
-            schema,
-            graphql_ide="graphiql" if graphql_ide else None,
+            graphql_schema,
+            graphql_ide="graphiql" if settings.graphql_ide else None,
             allow_queries_via_get=True,
             subscription_protocols=(),
         )
         self.db = db
+        self.settings = settings
+        self._ide_html = ide.offline_html(self.graphql_ide_html) if settings.graphql_ide else ""
+        self._ide_csp = ide.csp(self._ide_html)
 
     async def get_context(
         self, request: Request | WebSocket, response: Response | WebSocket
@@ -34,8 +43,11 @@ class GraphQLView(GraphQL[Context, None]):
             request=request,
             response=response,
             db=self.db,
-            company_id=request.app.state.company_id,
+            caller=await caller_for(request, self.db, self.settings),
         )
+
+    async def render_graphql_ide(self, request: Request) -> Response:
+        return HTMLResponse(self._ide_html, headers={"Content-Security-Policy": self._ide_csp})
 
     def encode_json(self, data: object) -> bytes:
         return orjson.dumps(data)

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 
 from atrisk.db import Database
 from atrisk.domain import Category
 from atrisk.models import Company
-from atrisk.services import entries
+from atrisk.services import accounts, entries
+from atrisk.services.errors import ValidationFailed
 
 DEMO_COMPANY = "Demo Alarm Co."
+# Development only: settings refuse ATRISK_SEED_DEMO in production.
+DEMO_ADMIN_EMAIL = "admin@demo.example"
+DEMO_ADMIN_PASSWORD = "atrisk-demo"  # noqa: S105 (published, development only)
 
 DEMO_ENTRIES: dict[Category, tuple[tuple[str, bool], ...]] = {
     Category.REASON: (
@@ -50,12 +53,14 @@ async def create_company(db: Database, name: str) -> Company:
 
 
 async def ensure_demo_company(db: Database, *, with_entries: bool) -> tuple[Company, bool]:
-    """The demo company, created on the first start (with example entries if asked)."""
+    """The demo company and its admin, made on the first start (with example entries if asked)."""
     if company := await find_company(db, DEMO_COMPANY):
         return company, False
     try:
-        company = await create_company(db, DEMO_COMPANY)
-    except IntegrityError:  # another process created it a moment ago
+        company, _ = await accounts.create_company_with_admin(
+            db, DEMO_COMPANY, DEMO_ADMIN_EMAIL, DEMO_ADMIN_PASSWORD
+        )
+    except ValidationFailed:  # another process created it a moment ago
         found = await find_company(db, DEMO_COMPANY)
         assert found is not None
         return found, False

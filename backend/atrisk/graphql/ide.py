@@ -1,0 +1,57 @@
+"""GraphiQL, served with its assets from this package so that it works offline.
+
+Strawberry's GraphiQL page loads React, GraphiQL and the explorer plugin from a CDN.
+The same files, byte for byte (the page's `integrity` hashes still check them), are
+vendored under `static/graphiql/` with their versions in their names.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import re
+from pathlib import Path
+
+ASSETS = Path(__file__).resolve().parent.parent / "static" / "graphiql"
+ASSETS_URL = "/graphql-ide"
+
+_CDN = "https://unpkg.com/"
+VENDORED = {
+    "react@18.2.0/umd/react.production.min.js": "react-18.2.0.production.min.js",
+    "react-dom@18.2.0/umd/react-dom.production.min.js": "react-dom-18.2.0.production.min.js",
+    "js-cookie@3.0.5/dist/js.cookie.min.js": "js-cookie-3.0.5.min.js",
+    "graphiql@3.8.3/graphiql.min.css": "graphiql-3.8.3.min.css",
+    "graphiql@3.8.3/graphiql.min.js": "graphiql-3.8.3.min.js",
+    "@graphiql/plugin-explorer@1.0.2/dist/style.css": "graphiql-plugin-explorer-1.0.2.css",
+    "@graphiql/plugin-explorer@1.0.2/dist/index.umd.js": "graphiql-plugin-explorer-1.0.2.umd.js",
+}
+
+_INLINE_SCRIPT = re.compile(r"<script>(.*?)</script>", re.DOTALL)
+
+
+class UnvendoredAsset(RuntimeError):
+    """The IDE page asks for a CDN file that is not vendored (Strawberry was upgraded)."""
+
+
+def offline_html(html: str) -> str:
+    """The IDE page with every CDN address replaced by its vendored copy."""
+    for path, name in VENDORED.items():
+        html = html.replace(_CDN + path, f"{ASSETS_URL}/{name}")
+    if _CDN in html:
+        missing = sorted(set(re.findall(re.escape(_CDN) + r'[^"\']+', html)))
+        raise UnvendoredAsset(f"GraphiQL needs assets that are not vendored: {missing}")
+    return html
+
+
+def csp(html: str) -> str:
+    """The IDE page's own policy: its own assets and exactly its own inline script."""
+    hashes = " ".join(
+        "'sha256-" + base64.b64encode(hashlib.sha256(script.encode()).digest()).decode() + "'"
+        for script in _INLINE_SCRIPT.findall(html)
+    )
+    return (
+        f"default-src 'self'; script-src 'self' {hashes}; "
+        "style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self' data:; "
+        "connect-src 'self'; base-uri 'none'; object-src 'none'; form-action 'none'; "
+        "frame-ancestors 'none'"
+    )
