@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test check schema format
+.PHONY: install run test check schema format soak
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "atrisk needs Python 3.11 or newer")'
@@ -20,6 +20,9 @@ run: install
 
 test: install
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+soak: install
+	ATRISK_SOAK_SECONDS=$${ATRISK_SOAK_SECONDS:-300} $(BIN)/python -m pytest tests/test_soak.py $(PYTEST_ARGS)
 
 check: install
 	$(BIN)/ruff check .

@@ -1,1 +1,7 @@
-pytest_plugins = ["tests.utils.fixtures", "tests.utils.browser"]
+pytest_plugins = [
+    "tests.utils.fixtures",
+    "tests.utils.browser",
+    "tests.utils.live",
+    "tests.utils.properties",
+    "tests.utils.summary",
+]

@@ -31,6 +31,11 @@ def test_normalise_name_trims_and_collapses(raw, expected):
         ("bad\x1bname", "control characters"),
         ("bad\x7fname", "control characters"),
         ("bad\x85name", "control characters"),
+        ("\u200b", "visible character"),
+        (" \u200f\u200e ", "visible character"),
+        ("\ufeff\u00ad\u2060", "visible character"),
+        ("\u0301\u20dd", "visible character"),
+        ("\u3164", "visible character"),
     ],
 )
 def test_normalise_name_refuses(raw, message):
@@ -46,10 +51,20 @@ def test_normalise_name_refuses(raw, message):
         ("FOO", "ＦＯＯ"),
         ("Straße", "STRASSE"),
         ("ﬁne", "fine"),
+        ("Foo", "F\u200boo"),
+        ("Foo", "\u200fFoo\u200e"),
+        ("soft", "so\u00adft"),
+        ("Foo bar", "Foo \u200b bar"),
     ],
 )
 def test_name_key_folds_case_and_width(a, b):
     assert name_key(a) == name_key(b)
+
+
+def test_names_with_some_visible_character_are_kept_as_typed():
+    assert normalise_name("\u200fשלום 2\u200f") == "\u200fשלום 2\u200f"
+    assert normalise_name("👩\u200d👩\u200d👧") == "👩\u200d👩\u200d👧"
+    assert normalise_name("e\u0301") == "e\u0301"
 
 
 def test_name_key_keeps_different_names_apart():

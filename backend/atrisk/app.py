@@ -22,6 +22,7 @@ from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from atrisk import auth
+from atrisk.body_limit import BodySizeLimit
 from atrisk.db import Database, describe
 from atrisk.graphql import ide
 from atrisk.graphql.errors import database_failure
@@ -135,7 +136,11 @@ def create_app(settings: Settings | None = None) -> Starlette:
     if FRONTEND.is_dir():
         routes.append(Mount("/", WebPage(directory=FRONTEND, html=True), name="frontend"))
     # The request id is outermost: every later log line of the request carries it.
-    middleware = [Middleware(RequestIdMiddleware), Middleware(SecurityHeaders)]
+    middleware = [
+        Middleware(RequestIdMiddleware),
+        Middleware(SecurityHeaders),
+        Middleware(BodySizeLimit, max_bytes=settings.max_request_bytes),
+    ]
     if settings.cors_origins:
         middleware.append(
             Middleware(

@@ -44,6 +44,20 @@ _TITLES = {
 # every other control character is refused.
 _WHITESPACE_CONTROLS = frozenset("\t\n\r")
 
+# Format characters (zero-width spaces and joiners, direction marks, the byte
+# order mark, soft hyphens), combining marks and the Hangul fillers draw nothing
+# on their own: a name made only of them would show as blank.
+_INVISIBLE_CATEGORIES = frozenset({"Cf", "Mn", "Me"})
+_HANGUL_FILLERS = frozenset("\u115f\u1160\u3164\uffa0")
+
+
+def _visible(char: str) -> bool:
+    return (
+        unicodedata.category(char) not in _INVISIBLE_CATEGORIES
+        and char not in _HANGUL_FILLERS
+        and not char.isspace()
+    )
+
 
 class InvalidName(ValueError):
     """A name that breaks a rule; the message is meant for the person who typed it."""
@@ -58,6 +72,8 @@ def normalise_name(raw: str) -> str:
     name = " ".join(raw.split())
     if not name:
         raise InvalidName("Name is required.")
+    if not any(_visible(char) for char in name):
+        raise InvalidName("Name must contain at least one visible character.")
     if len(name) > NAME_MAX_LENGTH:
         raise InvalidName(
             f"Name must be at most {NAME_MAX_LENGTH} characters (this one has {len(name)})."
@@ -66,8 +82,13 @@ def normalise_name(raw: str) -> str:
 
 
 def name_key(name: str) -> str:
-    """The comparison key: NFKC-normalised, case-folded, whitespace collapsed."""
-    folded = unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", name).casefold())
+    """The comparison key: NFKC-normalised, case-folded, whitespace collapsed.
+
+    Format characters are dropped first, as Unicode's NFKC_Casefold does, so that
+    "Foo" with a zero-width space or a direction mark in it is still "foo".
+    """
+    shown = "".join(char for char in name if unicodedata.category(char) != "Cf")
+    folded = unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", shown).casefold())
     return " ".join(folded.split())
 
 

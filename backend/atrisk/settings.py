@@ -19,6 +19,12 @@ SECRET_KEY_MIN_LENGTH = 32
 # refuses to start without ATRISK_SECRET_KEY.
 DEVELOPMENT_SECRET_KEY = "atrisk-development-only-secret-key"  # noqa: S105
 
+# Request limits: roomy for every real client, tight enough to stop abuse early.
+DEFAULT_GRAPHQL_MAX_DEPTH = 8
+DEFAULT_GRAPHQL_MAX_ALIASES = 20
+DEFAULT_GRAPHQL_MAX_TOKENS = 2000
+DEFAULT_MAX_REQUEST_BYTES = 256 * 1024
+
 
 class SettingsError(ValueError):
     """A configuration value is missing or malformed."""
@@ -124,6 +130,11 @@ class Settings:
         """The key of the stored session and token hashes."""
         return (self.secret_key or DEVELOPMENT_SECRET_KEY).encode()
 
+    graphql_max_depth: int = DEFAULT_GRAPHQL_MAX_DEPTH
+    graphql_max_aliases: int = DEFAULT_GRAPHQL_MAX_ALIASES
+    graphql_max_tokens: int = DEFAULT_GRAPHQL_MAX_TOKENS
+    max_request_bytes: int = DEFAULT_MAX_REQUEST_BYTES
+
     @property
     def is_production(self) -> bool:
         return self.env == "production"
@@ -193,4 +204,28 @@ class Settings:
                 "ATRISK_COOKIE_SECURE",
             ),
             cors_origins=_origins(env.get("ATRISK_CORS_ORIGINS", "")),
+            graphql_max_depth=_int(
+                env.get("ATRISK_GRAPHQL_MAX_DEPTH", str(DEFAULT_GRAPHQL_MAX_DEPTH)),
+                "ATRISK_GRAPHQL_MAX_DEPTH",
+                1,
+                100,
+            ),
+            graphql_max_aliases=_int(
+                env.get("ATRISK_GRAPHQL_MAX_ALIASES", str(DEFAULT_GRAPHQL_MAX_ALIASES)),
+                "ATRISK_GRAPHQL_MAX_ALIASES",
+                0,
+                1000,
+            ),
+            graphql_max_tokens=_int(
+                env.get("ATRISK_GRAPHQL_MAX_TOKENS", str(DEFAULT_GRAPHQL_MAX_TOKENS)),
+                "ATRISK_GRAPHQL_MAX_TOKENS",
+                100,
+                1_000_000,
+            ),
+            max_request_bytes=_int(
+                env.get("ATRISK_MAX_REQUEST_BYTES", str(DEFAULT_MAX_REQUEST_BYTES)),
+                "ATRISK_MAX_REQUEST_BYTES",
+                1024,
+                64 * 1024 * 1024,
+            ),
         )

@@ -34,9 +34,8 @@ def _plain(url: str) -> str:
     return parsed.render_as_string(hide_password=False)
 
 
-@asynccontextmanager
-async def postgres_database() -> AsyncIterator[str]:
-    """A new, empty PostgreSQL database; dropped afterwards. Yields its asyncpg URL."""
+async def create_postgres_database() -> str:
+    """A new, empty PostgreSQL database; returns its asyncpg URL."""
     admin = postgres_admin_url()
     assert admin is not None
     name = f"atrisk_test_{secrets.token_hex(6)}"
@@ -46,14 +45,28 @@ async def postgres_database() -> AsyncIterator[str]:
     finally:
         await connection.close()
     url = make_url(admin).set(drivername="postgresql+asyncpg", database=name)
+    return url.render_as_string(hide_password=False)
+
+
+async def drop_postgres_database(url: str) -> None:
+    admin = postgres_admin_url()
+    assert admin is not None
+    name = make_url(url).database
+    connection = await asyncpg.connect(_plain(admin))
     try:
-        yield url.render_as_string(hide_password=False)
+        await connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
     finally:
-        connection = await asyncpg.connect(_plain(admin))
-        try:
-            await connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        finally:
-            await connection.close()
+        await connection.close()
+
+
+@asynccontextmanager
+async def postgres_database() -> AsyncIterator[str]:
+    """A new, empty PostgreSQL database; dropped afterwards. Yields its asyncpg URL."""
+    url = await create_postgres_database()
+    try:
+        yield url
+    finally:
+        await drop_postgres_database(url)
 
 
 def sqlite_url(directory: Path) -> str:

@@ -10,10 +10,14 @@ import strawberry
 from graphql import GraphQLError
 from strawberry.extensions import (
     DisableIntrospection,
+    MaxAliasesLimiter,
+    MaxTokensLimiter,
     ParserCache,
+    QueryDepthLimiter,
     SchemaExtension,
     ValidationCache,
 )
+from strawberry.schema.config import StrawberryConfig
 from strawberry.types import ExecutionContext
 
 from atrisk.domain import Category
@@ -140,12 +144,20 @@ def without_values(message: str) -> str:
     return _VALUE.sub(r"\1 …", _QUOTED.sub("'…'", first_line))[:200]
 
 
+_SUGGESTION = re.compile(r"\s*Did you mean [^?]*\?")
+
+
 class AtRiskSchema(strawberry.Schema):
     def process_errors(
         self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
     ) -> None:
-        """Log our own failures with their traceback; a client's bad request only briefly."""
+        """Log our own failures with their traceback; a client's bad request only briefly.
+
+        Suggestions ("Did you mean ...?") are cut from every message, so that
+        guessing does not reveal the schema where introspection is off.
+        """
         for error in errors:
+            error.message = _SUGGESTION.sub("", error.message)
             if is_unexpected(error):
                 logger.error("unexpected error: %s", error.message, exc_info=error.original_error)
             else:
@@ -153,19 +165,26 @@ class AtRiskSchema(strawberry.Schema):
 
 
 def build_schema(settings: Settings | None = None) -> strawberry.Schema:
-    """The schema as `settings` configure it (the defaults when None).
-
-    Production serves it with introspection off unless configured on.
+    """The schema as `settings` configure it (the defaults when None): the request
+    limits, and in production introspection off unless configured on.
     """
     config = settings or Settings()
     extensions: list[type[SchemaExtension] | Callable[[], SchemaExtension]] = [
         lambda: MaskUnexpectedErrors(should_mask_error=is_unexpected),
+        lambda: MaxTokensLimiter(max_token_count=config.graphql_max_tokens),
         lambda: ParserCache(maxsize=256),
+        lambda: QueryDepthLimiter(max_depth=config.graphql_max_depth),
+        lambda: MaxAliasesLimiter(max_alias_count=config.graphql_max_aliases),
         lambda: ValidationCache(maxsize=256),
     ]
     if not config.graphql_introspection:
         extensions.append(DisableIntrospection)
-    return AtRiskSchema(query=Query, mutation=Mutation, extensions=extensions)
+    return AtRiskSchema(
+        query=Query,
+        mutation=Mutation,
+        config=StrawberryConfig(disable_field_suggestions=True),
+        extensions=extensions,
+    )
 
 
 schema = build_schema()

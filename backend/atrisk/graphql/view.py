@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import orjson
+from cross_web import HTTPException
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 from starlette.websockets import WebSocket
@@ -53,4 +54,7 @@ class GraphQLView(GraphQL[Context, None]):
         return orjson.dumps(data)
 
     def decode_json(self, data: str | bytes) -> Any:
-        return orjson.loads(data)
+        value = orjson.loads(data)
+        if not isinstance(value, dict | list):  # a list is refused later: batching is off
+            raise HTTPException(400, "The request body must be a JSON object")
+        return value
