@@ -562,7 +562,8 @@ def machine() -> list[str]:
         f"- {packages}",
         f"- load generator: {wrk.split(' Copyright')[0]}, one thread, {SECONDS} s per run"
         f" after a {WARMUP_SECONDS} s warm-up",
-        "- server: one uvicorn worker (uvloop, httptools, no access log), production settings,"
+        "- server: one uvicorn worker (uvloop, httptools), production settings with"
+        " ATRISK_LOG_LEVEL=WARNING (so no access log lines),"
         " loopback; load generator and server share the machine",
     ]
 

@@ -10,6 +10,7 @@ from atrisk.app import create_app
 from atrisk.graphql.schema import schema
 from atrisk.models import Base
 from atrisk.settings import Settings
+from tests.utils.server import ATRISK, free_port, server_env, start_command, stop, wait_until_ready
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -30,7 +31,11 @@ async def test_readyz_fails_when_the_database_is_unreachable():
         ready = await client.get("/readyz")
     assert health.status_code == 200
     assert ready.status_code == 503
-    assert ready.json() == {"status": "unavailable", "database": "unreachable"}
+    assert ready.json() == {
+        "status": "unavailable",
+        "database": "unreachable",
+        "reason": "connection failed",
+    }
 
 
 def test_schema_file_matches_the_code():
@@ -44,3 +49,17 @@ async def test_migrations_match_the_models(db):
 
     async with db.engine.connect() as connection:
         assert await connection.run_sync(diff) == []
+
+
+def test_uvicorn_runs_the_app_factory_from_the_environment(sqlite_url, tmp_path):
+    port = free_port()
+    uvicorn = ATRISK.with_name("uvicorn")
+    command = [str(uvicorn), "--factory", "atrisk.app:create_app", "--port", str(port)]
+    server = start_command(command, server_env(sqlite_url), tmp_path, port)
+    try:
+        wait_until_ready(server)
+        answer = httpx.post(f"{server.base_url}/graphql", json={"query": "{ __typename }"})
+        assert answer.json() == {"data": {"__typename": "Query"}}
+        assert "x-request-id" in answer.headers
+    finally:
+        stop(server)

@@ -1,4 +1,5 @@
-"""The `atrisk` command: serve, migrate, export-schema, and companies, users and tokens."""
+"""The `atrisk` command: serve, migrate, backup, restore, export-schema, and companies,
+users and tokens."""
 
 from __future__ import annotations
 
@@ -7,53 +8,119 @@ import asyncio
 import dataclasses
 import gc
 import logging
+import logging.config
 import sys
 from collections.abc import Awaitable, Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 from atrisk.credentials import generate_password
 from atrisk.db import Database
 from atrisk.domain import Role
+from atrisk.logs import logging_config
 from atrisk.migrate import upgrade_async
 from atrisk.services import accounts
 from atrisk.services.companies import find_company
 from atrisk.services.errors import ValidationFailed
 from atrisk.settings import Settings, SettingsError
 
+logger = logging.getLogger("atrisk")
+
+
+async def _prepare(settings: Settings) -> None:
+    from atrisk.app import prepare_database
+
+    db = Database(settings)
+    try:
+        await prepare_database(db)
+    finally:
+        await db.dispose()
+
 
 def _serve(settings: Settings, args: argparse.Namespace) -> int:
     import uvicorn
 
     from atrisk.app import create_app
+    from atrisk.db import DatabaseUnreachable
 
     settings = dataclasses.replace(
         settings,
         host=args.host or settings.host,
         port=args.port or settings.port,
+        workers=args.workers or settings.workers,
     )
-    app = create_app(settings)
-    # Everything imported so far lives as long as the process: keep it out of the
-    # garbage collector's full passes, which would otherwise stall requests now and then.
-    gc.freeze()
-    uvicorn.run(
-        app,
-        host=settings.host,
-        port=settings.port,
-        log_level=settings.log_level.lower(),
-        access_log=not settings.is_production,
+    # Wait for the database and migrate once, before any worker starts.
+    try:
+        asyncio.run(_prepare(settings))
+    except DatabaseUnreachable as error:
+        logger.error("not starting: %s", error)
+        return 1
+    options: dict[str, Any] = {
+        "host": settings.host,
+        "port": settings.port,
+        "log_config": logging_config(settings),
+        "access_log": False,  # atrisk.access logs each request, without its query string
+        "proxy_headers": False,
         # The fast event loop and HTTP parser in production; "auto" picks them when installed.
-        loop="uvloop" if settings.is_production else "auto",
-        http="httptools" if settings.is_production else "auto",
-        proxy_headers=False,
-    )
+        "loop": "uvloop" if settings.is_production else "auto",
+        "http": "httptools" if settings.is_production else "auto",
+        "server_header": False,
+        "timeout_graceful_shutdown": settings.shutdown_timeout,
+    }
+    if settings.workers > 1:
+        # Each worker process builds its own app from the environment.
+        uvicorn.run("atrisk.app:create_app", factory=True, workers=settings.workers, **options)
+    else:
+        app = create_app(settings)
+        # Everything made so far lives as long as the process: keep it out of the
+        # garbage collector's full passes, which would otherwise stall requests now and then.
+        gc.freeze()
+        uvicorn.run(app, **options)
     return 0
 
 
 def _migrate(settings: Settings, args: argparse.Namespace) -> int:
-    from atrisk.migrate import upgrade
+    from atrisk.db import DatabaseUnreachable
+    from atrisk.migrate import head_revision, upgrade
 
+    async def wait() -> None:
+        db = Database(settings)
+        try:
+            await db.wait_until_reachable()
+        finally:
+            await db.dispose()
+
+    try:
+        asyncio.run(wait())
+    except DatabaseUnreachable as error:
+        logger.error("cannot migrate: %s", error)
+        return 1
     upgrade(settings)
-    print("database is up to date")
+    print(f"database is up to date (revision {head_revision(settings)})")
+    return 0
+
+
+def _backup(settings: Settings, args: argparse.Namespace) -> int:
+    from atrisk.backup import BackupError, backup
+
+    try:
+        written = backup(settings, Path(args.destination))
+    except BackupError as error:
+        print(f"atrisk: {error}", file=sys.stderr)
+        return 1
+    print(f"backed up {settings.sqlite_path} to {written}")
+    return 0
+
+
+def _restore(settings: Settings, args: argparse.Namespace) -> int:
+    from atrisk.backup import BackupError, restore
+
+    try:
+        target = restore(settings, Path(args.source), replace=args.force)
+    except BackupError as error:
+        print(f"atrisk: {error}", file=sys.stderr)
+        return 1
+    print(f"restored {target} from {args.source}")
     return 0
 
 
@@ -165,6 +232,13 @@ def _port(value: str) -> int:
     return port
 
 
+def _workers(value: str) -> int:
+    workers = int(value)
+    if not 1 <= workers <= 64:
+        raise argparse.ArgumentTypeError("workers must be between 1 and 64")
+    return workers
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="atrisk", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -172,10 +246,28 @@ def build_parser() -> argparse.ArgumentParser:
     serve = commands.add_parser("serve", help="migrate, then serve the app")
     serve.add_argument("--host", help="address to bind (default: ATRISK_HOST or 127.0.0.1)")
     serve.add_argument("--port", type=_port, help="port (default: ATRISK_PORT or 8000)")
+    serve.add_argument(
+        "--workers", type=_workers, help="worker processes (default: ATRISK_WORKERS or 1)"
+    )
     serve.set_defaults(handler=_serve)
 
-    migrate = commands.add_parser("migrate", help="apply database migrations")
+    migrate = commands.add_parser(
+        "migrate", help="wait for the database, then apply migrations (safe to repeat)"
+    )
     migrate.set_defaults(handler=_migrate)
+
+    backup = commands.add_parser(
+        "backup", help="copy the SQLite database to a new file, online and consistent"
+    )
+    backup.add_argument("destination", help="the backup file to write (must not exist)")
+    backup.set_defaults(handler=_backup)
+
+    restore = commands.add_parser(
+        "restore", help="replace the SQLite database with a backup (stop the service first)"
+    )
+    restore.add_argument("source", help="a file written by `atrisk backup`")
+    restore.add_argument("--force", action="store_true", help="replace an existing database")
+    restore.set_defaults(handler=_restore)
 
     export = commands.add_parser("export-schema", help="print the GraphQL schema (SDL)")
     export.add_argument("--output", "-o", help="write to this file instead of stdout")
@@ -213,10 +305,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SettingsError as error:
         print(f"atrisk: {error}", file=sys.stderr)
         return 2
-    logging.basicConfig(
-        level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
-    logging.getLogger("alembic").setLevel(logging.WARNING)
+    logging.config.dictConfig(logging_config(settings))
     result: int = args.handler(settings, args)
     return result
 

@@ -9,6 +9,10 @@ on its own, which saves round trips on every read.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import logging
+import time
 from collections.abc import AsyncIterator, Mapping, Sequence
 from contextlib import asynccontextmanager
 from typing import Any
@@ -37,6 +41,23 @@ SQLITE_PRAGMAS = {
 
 _BEGIN_OPTION = "atrisk_sqlite_begin"
 
+# A statement on PostgreSQL that takes longer than this fails instead of holding a request.
+COMMAND_TIMEOUT_SECONDS = 15
+
+logger = logging.getLogger("atrisk.db")
+
+
+class DatabaseUnreachable(RuntimeError):
+    """The database did not answer within the configured wait."""
+
+
+def describe(error: BaseException) -> str:
+    """A one-line reason for a database failure, without SQL or parameters."""
+    cause = error.orig if isinstance(error, DBAPIError) and error.orig is not None else error
+    first_line = (str(cause).strip().splitlines() or [""])[0]
+    name = type(cause).__name__
+    return f"{name}: {first_line}" if first_line else name
+
 
 def _install_sqlite_hooks(engine: AsyncEngine) -> None:
     @event.listens_for(engine.sync_engine, "connect")
@@ -59,14 +80,27 @@ def create_engine(settings: Settings) -> AsyncEngine:
     if settings.is_sqlite:
         path = settings.sqlite_path
         if path is not None:
-            path.parent.mkdir(parents=True, exist_ok=True)
-        engine = create_async_engine(settings.database_url, pool_size=2, max_overflow=0)
+            # A directory we cannot create shows up as a clear error on the first connect.
+            with contextlib.suppress(OSError):
+                path.parent.mkdir(parents=True, exist_ok=True)
+        engine = create_async_engine(
+            settings.database_url, pool_size=2, max_overflow=0, hide_parameters=True
+        )
         _install_sqlite_hooks(engine)
         return engine
     # A small fixed pool: one event loop gains nothing from more connections, and
     # opening and closing overflow connections under load costs more than waiting.
     return create_async_engine(
-        settings.database_url, pool_size=4, max_overflow=0, pool_pre_ping=True
+        settings.database_url,
+        pool_size=5,
+        max_overflow=0,
+        pool_pre_ping=True,
+        pool_timeout=settings.db_connect_timeout,
+        hide_parameters=True,
+        connect_args={
+            "timeout": settings.db_connect_timeout,
+            "command_timeout": COMMAND_TIMEOUT_SECONDS,
+        },
     )
 
 
@@ -157,6 +191,40 @@ class Database:
     async def ping(self) -> None:
         async with self.engine.connect() as connection:
             await connection.execute(text("SELECT 1"))
+
+    async def wait_until_reachable(self) -> None:
+        """Ping until the database answers; give up after `db_wait_seconds`.
+
+        PostgreSQL may still be starting, so it is retried with backoff; a SQLite file
+        either opens or does not, so it gets one attempt.
+        """
+        patience = 0.0 if self.settings.is_sqlite else float(self.settings.db_wait_seconds)
+        deadline = time.monotonic() + patience
+        delay, attempts = 0.25, 0
+        while True:
+            attempts += 1
+            try:
+                await asyncio.wait_for(self.ping(), self.settings.db_connect_timeout + 1)
+            except Exception as error:
+                reason = describe(error)
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    waited = f" after waiting {patience:.0f} s" if patience else ""
+                    raise DatabaseUnreachable(
+                        f"cannot reach the database {self.settings.database_label}{waited} "
+                        f"({attempts} attempt{'s' if attempts > 1 else ''}): {reason}"
+                    ) from error
+                if attempts == 1:
+                    logger.warning(
+                        "the database %s is not reachable yet (%s); retrying for up to %.0f s",
+                        self.settings.database_label,
+                        reason,
+                        remaining,
+                    )
+                await asyncio.sleep(min(delay, remaining))
+                delay = min(delay * 2, 2.0)
+            else:
+                return
 
     async def dispose(self) -> None:
         if self._read_now is not None:

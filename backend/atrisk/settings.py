@@ -8,7 +8,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
+from sqlalchemy.engine import make_url
+
 Environment = Literal["development", "production"]
+LogFormat = Literal["json", "text"]
 
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///data/atrisk.db"
 SECRET_KEY_MIN_LENGTH = 32
@@ -62,6 +65,15 @@ def _int(value: str, name: str, low: int, high: int) -> int:
     return number
 
 
+def _log_format(value: str) -> LogFormat:
+    lowered = value.strip().lower()
+    if lowered == "json":
+        return "json"
+    if lowered == "text":
+        return "text"
+    raise SettingsError(f"ATRISK_LOG_FORMAT must be json or text, not {value!r}")
+
+
 def _origins(value: str) -> tuple[str, ...]:
     origins = tuple(part.strip().rstrip("/") for part in value.split(",") if part.strip())
     for origin in origins:
@@ -86,6 +98,12 @@ class Settings:
     seed_demo: bool = True
     log_level: str = "INFO"
     read_cache_mb: int = 16
+    # Operations: processes, waiting for the database, shutdown, log lines.
+    workers: int = 1
+    db_wait_seconds: int = 30
+    db_connect_timeout: int = 5
+    shutdown_timeout: int = 30
+    log_format: LogFormat = "text"
     session_ttl_minutes: int = 720
     cookie_secure: bool = False
     cors_origins: tuple[str, ...] = ()
@@ -127,6 +145,11 @@ class Settings:
         return self.database_url.startswith("sqlite")
 
     @property
+    def database_label(self) -> str:
+        """The database URL with any password replaced by ***, fit for messages and logs."""
+        return make_url(self.database_url).render_as_string(hide_password=True)
+
+    @property
     def sqlite_path(self) -> Path | None:
         """The database file for a file-backed SQLite URL, else None."""
         prefix = "sqlite+aiosqlite:///"
@@ -163,6 +186,17 @@ class Settings:
             read_cache_mb=_int(
                 env.get("ATRISK_READ_CACHE_MB", "16"), "ATRISK_READ_CACHE_MB", 0, 4096
             ),
+            workers=_int(env.get("ATRISK_WORKERS", "1"), "ATRISK_WORKERS", 1, 64),
+            db_wait_seconds=_int(
+                env.get("ATRISK_DB_WAIT_SECONDS", "30"), "ATRISK_DB_WAIT_SECONDS", 0, 3600
+            ),
+            db_connect_timeout=_int(
+                env.get("ATRISK_DB_CONNECT_TIMEOUT", "5"), "ATRISK_DB_CONNECT_TIMEOUT", 1, 120
+            ),
+            shutdown_timeout=_int(
+                env.get("ATRISK_SHUTDOWN_TIMEOUT", "30"), "ATRISK_SHUTDOWN_TIMEOUT", 1, 3600
+            ),
+            log_format=_log_format(env.get("ATRISK_LOG_FORMAT", "json" if production else "text")),
             session_ttl_minutes=_int(
                 env.get("ATRISK_SESSION_TTL_MINUTES", "720"),
                 "ATRISK_SESSION_TTL_MINUTES",

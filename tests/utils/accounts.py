@@ -12,6 +12,7 @@ import subprocess
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import timedelta
+from typing import Any
 
 import httpx
 from argon2 import PasswordHasher
@@ -107,3 +108,33 @@ def session_id(server: Server, email: str = ADMIN_EMAIL) -> str:
         response.raise_for_status()
         _sessions[key] = response.cookies[SESSION_COOKIE]
     return _sessions[key]
+
+
+def ensure_accounts(server: Server) -> None:
+    """`create_accounts` for the server's database, unless they are there already."""
+    command = ["create-company", COMPANY, "--admin-email", ADMIN_EMAIL, "--password", PASSWORD]
+    result = subprocess.run(
+        [str(ATRISK), *command],
+        env=server.env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    if result.returncode != 0 and "already exists" not in result.stderr:
+        raise AssertionError(f"create-company failed: {result.stderr}")
+
+
+def admin_client(server: Server, **options: Any) -> httpx.Client:
+    """A client of a real server process, signed in as the admin of COMPANY."""
+    ensure_accounts(server)
+    cookies = {SESSION_COOKIE: session_id(server)}
+    return server.client(cookies=cookies, **options)
+
+
+def async_admin_client(server: Server, **options: Any) -> httpx.AsyncClient:
+    """`admin_client`, asynchronous."""
+    ensure_accounts(server)
+    cookies = {SESSION_COOKIE: session_id(server)}
+    timeout = options.pop("timeout", 15.0)
+    return httpx.AsyncClient(base_url=server.base_url, timeout=timeout, cookies=cookies, **options)

@@ -47,6 +47,13 @@ async def sqlite_url(tmp_path: Path) -> AsyncIterator[str]:
 
 
 @pytest.fixture
+async def postgres_url() -> AsyncIterator[str]:
+    """A fresh, empty PostgreSQL database, for what only PostgreSQL has."""
+    async with fresh_database("postgres", Path()) as url:
+        yield url
+
+
+@pytest.fixture
 async def db(database_url: str) -> AsyncIterator[Database]:
     """The service layer's database, migrated."""
     settings = test_settings(database_url)

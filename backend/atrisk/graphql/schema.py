@@ -11,7 +11,6 @@ from graphql import GraphQLError
 from strawberry.extensions import (
     AddValidationRules,
     DisableIntrospection,
-    MaskErrors,
     MaxAliasesLimiter,
     MaxTokensLimiter,
     ParserCache,
@@ -24,7 +23,7 @@ from strawberry.types import ExecutionContext
 
 from atrisk.domain import Category
 from atrisk.graphql.context import Info
-from atrisk.graphql.errors import not_found, to_user_error
+from atrisk.graphql.errors import MaskUnexpectedErrors, not_found, to_user_error
 from atrisk.graphql.execution import LeafFieldsExecutionContext
 from atrisk.graphql.permissions import READ, WRITE
 from atrisk.graphql.types import (
@@ -125,8 +124,26 @@ class Mutation:
 
 
 def is_unexpected(error: GraphQLError) -> bool:
-    """Errors raised by our code are masked; request validation errors are not."""
-    return error.original_error is not None and not isinstance(error.original_error, GraphQLError)
+    """Errors raised by our code are masked; errors in the request itself are not.
+
+    Errors in the request (syntax, validation, variable values) have no path: they happen
+    before any field is resolved, even when graphql-core keeps an original error for them.
+    """
+    return (
+        error.path is not None
+        and error.original_error is not None
+        and not isinstance(error.original_error, GraphQLError)
+    )
+
+
+_QUOTED = re.compile(r"'[^']*'|\"[^\"]*\"")
+_VALUE = re.compile(r"\b(value)\b[:\s]+[^;]*", re.IGNORECASE)
+
+
+def without_values(message: str) -> str:
+    """The first line of a request error, with whatever the caller sent left out."""
+    first_line = (message.splitlines() or [""])[0]
+    return _VALUE.sub(r"\1 …", _QUOTED.sub("'…'", first_line))[:200]
 
 
 _SUGGESTION = re.compile(r"\s*Did you mean [^?]*\?")
@@ -146,7 +163,7 @@ class AtRiskSchema(strawberry.Schema):
             if is_unexpected(error):
                 logger.error("unexpected error: %s", error.message, exc_info=error.original_error)
             else:
-                logger.info("request error: %s", error.message)
+                logger.info("request error: %s", without_values(error.message))
 
 
 def build_schema(settings: Settings | None = None) -> strawberry.Schema:
@@ -161,7 +178,7 @@ def build_schema(settings: Settings | None = None) -> strawberry.Schema:
         *MaxAliasesLimiter(max_alias_count=config.graphql_max_aliases).validation_rules,
     ]
     extensions: list[type[SchemaExtension] | Callable[[], SchemaExtension]] = [
-        lambda: MaskErrors(should_mask_error=is_unexpected),
+        lambda: MaskUnexpectedErrors(should_mask_error=is_unexpected),
         lambda: MaxTokensLimiter(max_token_count=config.graphql_max_tokens),
         lambda: ParserCache(maxsize=256),
         lambda: AddValidationRules(limits),
