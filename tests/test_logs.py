@@ -78,7 +78,8 @@ def test_json_formatter_writes_one_line_with_the_request_id() -> None:
 
 
 def test_a_real_server_logs_json_lines_without_secrets(sqlite_url: str, tmp_path: Path) -> None:
-    with running_image(sqlite_url, tmp_path, env={"ATRISK_LOG_FORMAT": "json"}) as server:
+    env = {"ATRISK_LOG_FORMAT": "json", "ATRISK_ACCESS_LOG": "true"}
+    with running_image(sqlite_url, tmp_path, env=env) as server:
         stranger = {
             "Authorization": f"Bearer {SECRETS['authorization']}",
             "Cookie": f"{SESSION_COOKIE}={SECRETS['cookie']}",
@@ -127,3 +128,12 @@ def test_a_real_server_logs_json_lines_without_secrets(sqlite_url: str, tmp_path
     assert any(line["request_id"] == "trace-7" and line["path"] == "/readyz" for line in access)
     assert any(line["request_id"] == generated for line in access)
     assert all("?" not in line["path"] for line in access)
+
+
+def test_production_writes_no_access_lines_by_default(sqlite_url: str, tmp_path: Path) -> None:
+    with running_image(sqlite_url, tmp_path) as server, server.client() as client:
+        for _ in range(3):
+            assert client.get("/healthz").status_code == 200
+    lines = [json.loads(line) for line in server.log_lines()]
+    assert lines, "the server wrote no log at all"
+    assert [line for line in lines if line["logger"] == "atrisk.access"] == []

@@ -11,6 +11,7 @@ def test_operations_defaults_differ_by_environment() -> None:
     development = Settings.from_env({})
     production = Settings.from_env({"ATRISK_ENV": "production", "ATRISK_SECRET_KEY": "k" * 32})
     assert (development.log_format, production.log_format) == ("text", "json")
+    assert (development.access_log, production.access_log) == (True, False)
     for settings in (development, production):
         assert settings.workers == 1
         assert settings.db_wait_seconds == 30

@@ -137,7 +137,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         routes.append(Mount("/", WebPage(directory=FRONTEND, html=True), name="frontend"))
     # The request id is outermost: every later log line of the request carries it.
     middleware = [
-        Middleware(RequestIdMiddleware),
+        Middleware(RequestIdMiddleware, access_log=settings.access_log),
         Middleware(SecurityHeaders),
         Middleware(BodySizeLimit, max_bytes=settings.max_request_bytes),
     ]

@@ -2,7 +2,8 @@
 
 Each HTTP request gets an id: the caller's `X-Request-ID` when it is a short token, else a
 new random one. It is returned in the response's `X-Request-ID` header and stamped on every
-log line written while the request is handled.
+log line written while the request is handled. The access line is optional
+(`ATRISK_ACCESS_LOG`, off in production by default).
 """
 
 from __future__ import annotations
@@ -32,8 +33,9 @@ def _incoming_id(scope: Scope) -> str | None:
 
 
 class RequestIdMiddleware:
-    def __init__(self, app: ASGIApp) -> None:
+    def __init__(self, app: ASGIApp, *, access_log: bool = True) -> None:
         self.app = app
+        self.access_log = access_log
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -54,18 +56,23 @@ class RequestIdMiddleware:
         try:
             await self.app(scope, receive, send_with_id)
         finally:
-            client = scope.get("client")
-            access_logger.info(
-                "%s %s %s",
-                scope["method"],
-                scope["path"],
-                status,
-                extra={
-                    "method": scope["method"],
-                    "path": scope["path"],
-                    "status": status,
-                    "duration_ms": round((time.perf_counter() - started) * 1000, 1),
-                    "client": client[0] if client else None,
-                },
-            )
+            if self.access_log:
+                self._log(scope, status, started)
             request_id.reset(token)
+
+    @staticmethod
+    def _log(scope: Scope, status: int, started: float) -> None:
+        client = scope.get("client")
+        access_logger.info(
+            "%s %s %s",
+            scope["method"],
+            scope["path"],
+            status,
+            extra={
+                "method": scope["method"],
+                "path": scope["path"],
+                "status": status,
+                "duration_ms": round((time.perf_counter() - started) * 1000, 1),
+                "client": client[0] if client else None,
+            },
+        )

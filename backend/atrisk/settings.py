@@ -104,6 +104,7 @@ class Settings:
     db_connect_timeout: int = 5
     shutdown_timeout: int = 30
     log_format: LogFormat = "text"
+    access_log: bool = True
     session_ttl_minutes: int = 720
     cookie_secure: bool = False
     cors_origins: tuple[str, ...] = ()
@@ -197,6 +198,9 @@ class Settings:
                 env.get("ATRISK_SHUTDOWN_TIMEOUT", "30"), "ATRISK_SHUTDOWN_TIMEOUT", 1, 3600
             ),
             log_format=_log_format(env.get("ATRISK_LOG_FORMAT", "json" if production else "text")),
+            access_log=_bool(
+                env.get("ATRISK_ACCESS_LOG", "false" if production else "true"), "ATRISK_ACCESS_LOG"
+            ),
             session_ttl_minutes=_int(
                 env.get("ATRISK_SESSION_TTL_MINUTES", "720"),
                 "ATRISK_SESSION_TTL_MINUTES",
