@@ -20,10 +20,10 @@ import pytest
 
 from atrisk.app import READY_TIMEOUT_SECONDS
 from atrisk.db import COMMAND_TIMEOUT_SECONDS
-from tests.utils.accounts import ADMIN_EMAIL, PASSWORD, admin_client
+from tests.utils.accounts import ADMIN_EMAIL, COMPANY, PASSWORD, admin_client
 from tests.utils.graphql import ADD, LIST
 from tests.utils.pgcluster import throwaway_cluster
-from tests.utils.server import free_port, run_cli, running_image
+from tests.utils.server import ATRISK, free_port, run_cli, running_image
 
 CONNECT_TIMEOUT = 2
 FAULT_ENV = {"ATRISK_DB_WAIT_SECONDS": "3", "ATRISK_DB_CONNECT_TIMEOUT": str(CONNECT_TIMEOUT)}
@@ -181,6 +181,15 @@ def test_read_only_sqlite_file_refuses_writes_clearly(tmp_path: Path) -> None:
         assert _add(client, "Moved away")["data"]["addAtRiskEntry"]["name"] == "Moved away"
         cookies = dict(client.cookies)  # a session made while the file was writable
         client.close()
+        made = subprocess.run(
+            [str(ATRISK), "create-token", "--company", COMPANY, "--name", "mobile"],
+            env=server.env,
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=True,
+        )
+        token = made.stdout.strip().splitlines()[-1]
     before = _counts(path)
 
     with _read_only(path), running_image(url, tmp_path, env=FAULT_ENV) as server:
@@ -192,6 +201,10 @@ def test_read_only_sqlite_file_refuses_writes_clearly(tmp_path: Path) -> None:
         client = server.client(cookies=cookies)
         names = [e["name"] for e in _query(client, LIST)["data"]["atRiskEntries"]]
         assert names == ["Moved away"]
+        # A token's first use would note its last-used time: reads still work without it.
+        with server.client(headers={"Authorization": f"Bearer {token}"}) as mobile:
+            listed = _query(mobile, LIST)["data"]["atRiskEntries"]
+        assert [e["name"] for e in listed] == ["Moved away"]
         variables = {"input": {"category": "REASON", "name": "Price increase"}}
         response = client.post("/graphql", json={"query": ADD, "variables": variables})
         body = response.json()

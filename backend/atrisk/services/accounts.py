@@ -6,11 +6,12 @@ so every function that touches them takes the key.
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import bindparam, delete, select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from atrisk.credentials import (
     check_password_rules,
@@ -25,6 +26,8 @@ from atrisk.db import Database
 from atrisk.domain import InvalidEmail, Role, normalise_email
 from atrisk.models import TOKEN_NAME_MAX_LENGTH, ApiToken, Company, User, UserSession, utcnow
 from atrisk.services.errors import ValidationFailed
+
+logger = logging.getLogger(__name__)
 
 COMPANY_NAME_MAX_LENGTH = 200
 # A token's last-used time is written at most this often, not on every request.
@@ -181,7 +184,10 @@ async def caller_from_session(db: Database, key: bytes, session_id: str) -> Call
 
 
 async def caller_from_token(db: Database, key: bytes, token: str) -> Caller | None:
-    """The read-only caller behind an API token; notes when the token was last used."""
+    """The read-only caller behind an API token; notes when the token was last used.
+
+    That note is best-effort: a database that refuses writes must not refuse reads.
+    """
     rows = await db.read_rows(_TOKEN_CALLER, {"token_hash": keyed_hash(key, token)})
     if not rows:
         return None
@@ -189,10 +195,13 @@ async def caller_from_token(db: Database, key: bytes, token: str) -> Caller | No
     token_id, last_used_at, company_id, company_name = row
     now = utcnow()
     if last_used_at is None or now - last_used_at >= TOKEN_USE_RESOLUTION:
-        async with db.write() as session:
-            await session.execute(
-                update(ApiToken).where(ApiToken.id == token_id).values(last_used_at=now)
-            )
+        try:
+            async with db.write() as session:
+                await session.execute(
+                    update(ApiToken).where(ApiToken.id == token_id).values(last_used_at=now)
+                )
+        except DBAPIError:
+            logger.warning("could not record the last use of an API token", exc_info=True)
     return Caller(company_id=company_id, company_name=company_name, role=Role.VIEWER)
 
 
