@@ -74,7 +74,7 @@ async def count(app: ASGIApp, method: str, path: str, body: bytes, query: bytes 
 def top(profiler: cProfile.Profile, limit: int = 15) -> str:
     out = io.StringIO()
     stats = pstats.Stats(profiler, stream=out)
-    stats.sort_stats("tottime").print_stats(limit)
+    stats.strip_dirs().sort_stats("tottime").print_stats(limit)
     return out.getvalue()
 
 

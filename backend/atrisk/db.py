@@ -154,22 +154,23 @@ class Database:
         this engine's one connection waits for no lock at all (timeout 0) and refuses
         other threads: either way it raises, and `read_rows` asks the async driver.
         """
+        if self._read_now is not None:
+            return self._read_now
         path = self.settings.sqlite_path
         if path is None:
             return None
-        if self._read_now is None:
-            engine = create_sync_engine(
-                f"sqlite:///{path}",
-                poolclass=StaticPool,
-                connect_args={"timeout": 0, "check_same_thread": True, "isolation_level": None},
-            )
+        engine = create_sync_engine(
+            f"sqlite:///{path}",
+            poolclass=StaticPool,
+            connect_args={"timeout": 0, "check_same_thread": True, "isolation_level": None},
+        )
 
-            @event.listens_for(engine, "connect")
-            def read_only(dbapi_connection: Any, _record: ConnectionPoolEntry) -> None:
-                dbapi_connection.execute("PRAGMA query_only=ON")
+        @event.listens_for(engine, "connect")
+        def read_only(dbapi_connection: Any, _record: ConnectionPoolEntry) -> None:
+            dbapi_connection.execute("PRAGMA query_only=ON")
 
-            self._read_now = engine
-        return self._read_now
+        self._read_now = engine
+        return engine
 
     async def read_rows(
         self, statement: Executable, parameters: Mapping[str, Any] | None = None
