@@ -135,6 +135,10 @@ def _export_schema(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+class CommandFailed(Exception):
+    """An expected failure of a command: its message goes to stderr, the exit code is 1."""
+
+
 def _with_database(settings: Settings, work: Callable[[Database], Awaitable[int]]) -> int:
     """Migrate, run `work` against the database, and turn expected failures into messages."""
 
@@ -146,17 +150,19 @@ def _with_database(settings: Settings, work: Callable[[Database], Awaitable[int]
         except ValidationFailed as error:
             print(f"atrisk: {error.message}", file=sys.stderr)
             return 1
+        except CommandFailed as error:
+            print(f"atrisk: {error}", file=sys.stderr)
+            return 1
         finally:
             await db.dispose()
 
     return asyncio.run(run())
 
 
-async def _company_id(db: Database, name: str) -> str | None:
+async def _company_id(db: Database, name: str) -> str:
     company = await find_company(db, name)
     if company is None:
-        print(f"atrisk: no company is named {name!r}", file=sys.stderr)
-        return None
+        raise CommandFailed(f"no company is named {name!r}")
     return company.id
 
 
@@ -185,8 +191,6 @@ def _create_user(settings: Settings, args: argparse.Namespace) -> int:
 
     async def work(db: Database) -> int:
         company_id = await _company_id(db, args.company)
-        if company_id is None:
-            return 1
         user = await accounts.create_user(
             db, company_id, args.email, Role(args.role.upper()), password
         )
@@ -201,8 +205,6 @@ def _create_user(settings: Settings, args: argparse.Namespace) -> int:
 def _create_token(settings: Settings, args: argparse.Namespace) -> int:
     async def work(db: Database) -> int:
         company_id = await _company_id(db, args.company)
-        if company_id is None:
-            return 1
         row, token = await accounts.create_token(db, settings.signing_key, company_id, args.name)
         print(f"created read-only token {row.name!r}; it is shown only now:", file=sys.stderr)
         print(token)
@@ -214,11 +216,8 @@ def _create_token(settings: Settings, args: argparse.Namespace) -> int:
 def _revoke_token(settings: Settings, args: argparse.Namespace) -> int:
     async def work(db: Database) -> int:
         company_id = await _company_id(db, args.company)
-        if company_id is None:
-            return 1
         if not await accounts.revoke_token(db, company_id, args.name):
-            print(f"atrisk: {args.company!r} has no token named {args.name!r}", file=sys.stderr)
-            return 1
+            raise CommandFailed(f"{args.company!r} has no token named {args.name!r}")
         print(f"revoked token {args.name!r}")
         return 0
 
