@@ -230,11 +230,3 @@ async def revoke_token(db: Database, company_id: str, name: str) -> bool:
             delete(ApiToken).where(ApiToken.company_id == company_id, ApiToken.name == name)
         )
     return bool(getattr(result, "rowcount", 0))
-
-
-async def list_tokens(db: Database, company_id: str) -> list[ApiToken]:
-    async with db.read() as session:
-        result = await session.execute(
-            select(ApiToken).where(ApiToken.company_id == company_id).order_by(ApiToken.name)
-        )
-        return list(result.scalars())
