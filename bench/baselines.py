@@ -22,13 +22,13 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
-from atrisk.auth import caller_for
-from atrisk.db import Database
-from atrisk.domain import Category
-from atrisk.services import entries
-from atrisk.services.accounts import Caller
-from atrisk.services.entries import EntryRow
+from atrisk.db.database import Database
+from atrisk.domain.accounts import Caller
+from atrisk.domain.picklists import Category
+from atrisk.services import picklists
 from atrisk.services.errors import ServiceError
+from atrisk.services.picklists import EntryRow
+from atrisk.web.caller import caller_for
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -85,7 +85,7 @@ def rest_routes(db: Database) -> list[BaseRoute]:
         active = FLAGS.get(params.get("active", ""))
         shape = SHAPES[params.get("shape", "full")]
         caller = await caller_of(request)
-        rows = await entries.list_entries(db, caller.company_id, category, active)
+        rows = await picklists.list_entries(db, caller.company_id, category, active)
         body = {"data": {"atRiskEntries": [shape(row) for row in rows]}}
         return Response(orjson.dumps(body), media_type="application/json")
 
@@ -93,7 +93,7 @@ def rest_routes(db: Database) -> list[BaseRoute]:
         caller = await caller_of(request, write=True)
         changes = orjson.loads(await request.body())
         try:
-            row = await entries.update_entry(
+            row = await picklists.update_entry(
                 db, caller.company_id, request.path_params["id"], active=changes["active"]
             )
         except ServiceError as error:
@@ -125,18 +125,18 @@ def ariadne_app(db: Database) -> AriadneGraphQL:
     async def resolve_entries(
         _: None, info: Any, category: Category | None = None, active: bool | None = None
     ) -> Any:
-        return await entries.list_entries(db, info.context["company_id"], category, active)
+        return await picklists.list_entries(db, info.context["company_id"], category, active)
 
     @query.field("atRiskEntry")
     async def resolve_entry(_: None, info: Any, id: str) -> Any:
-        return await entries.get_entry(db, info.context["company_id"], id)
+        return await picklists.get_entry(db, info.context["company_id"], id)
 
     @mutation.field("updateAtRiskEntry")
     async def resolve_update(_: None, info: Any, input: dict[str, Any]) -> Any:
         if not info.context["caller"].can_write:
             raise PermissionError("Read-only access.")
         try:
-            return await entries.update_entry(
+            return await picklists.update_entry(
                 db,
                 info.context["company_id"],
                 input["id"],

@@ -20,7 +20,7 @@ from typing import Any
 
 from starlette.types import ASGIApp, Message
 
-from atrisk.services import accounts
+from atrisk.services import tokens
 from atrisk.services.companies import DEMO_COMPANY, find_company
 from atrisk.settings import Settings
 from bench.server import build_app
@@ -92,7 +92,7 @@ async def profile(database_url: str, admin_query: str) -> dict[str, Any]:
         async with app.router.lifespan_context(app):
             company = await find_company(app.state.db, DEMO_COMPANY)
             assert company is not None
-            _, token = await accounts.create_token(
+            _, token = await tokens.create_token(
                 app.state.db, settings.signing_key, company.id, f"profile-{secrets.token_hex(4)}"
             )
             HEADERS[:] = [(b"authorization", f"Bearer {token}".encode())]

@@ -18,9 +18,9 @@ from datetime import UTC, datetime, timedelta
 import asyncpg
 from sqlalchemy.engine import make_url
 
-from atrisk.domain import Category, name_key
-from atrisk.migrate import upgrade
-from atrisk.models import new_id
+from atrisk.db.migrate import upgrade
+from atrisk.db.types import new_id
+from atrisk.domain.picklists import Category, name_key
 from atrisk.services.companies import DEMO_COMPANY
 from atrisk.settings import Settings, normalise_database_url
 
@@ -43,7 +43,7 @@ DATASETS = {
     "many": Dataset("many", MANY_COMPANIES, dict.fromkeys(Category, PER_CATEGORY)),
 }
 
-Company = tuple[str, str, int, datetime]
+Company = tuple[str, str, int, int, int, datetime]
 Entry = tuple[str, str, int, str, str, bool, int, int, datetime, datetime]
 
 
@@ -54,6 +54,8 @@ def rows(dataset: Dataset) -> tuple[list[Company], Iterator[Entry], str]:
         (
             new_id(),
             DEMO_COMPANY if number == measured_index else f"Bench Company {number:05d}",
+            1,
+            1,
             1,
             EPOCH,
         )
@@ -85,7 +87,7 @@ def rows(dataset: Dataset) -> tuple[list[Company], Iterator[Entry], str]:
     return companies, entries(), companies[measured_index][0]
 
 
-COMPANY_COLUMNS = ("id", "name", "data_version", "created_at")
+COMPANY_COLUMNS = ("id", "name", "lists_version", "cases_version", "accounts_version", "created_at")
 ENTRY_COLUMNS = (
     "id",
     "company_id",
@@ -111,8 +113,8 @@ def seed_sqlite(path: str, dataset: Dataset) -> str:
     try:
         with connection:
             connection.executemany(
-                "INSERT INTO companies (id, name, data_version, created_at) VALUES (?, ?, ?, ?)",
-                [(c[0], c[1], c[2], _sqlite_time(c[3])) for c in companies],
+                f"INSERT INTO companies ({', '.join(COMPANY_COLUMNS)}) VALUES (?, ?, ?, ?, ?, ?)",
+                [(*c[:5], _sqlite_time(c[5])) for c in companies],
             )
             connection.executemany(
                 f"INSERT INTO at_risk_entries ({', '.join(ENTRY_COLUMNS)}) "

@@ -8,7 +8,7 @@ from alembic.migration import MigrationContext
 
 from atrisk.app import create_app
 from atrisk.graphql.schema import schema
-from atrisk.models import Base
+from atrisk.models.base import Base
 from atrisk.settings import Settings
 from tests.utils.server import ATRISK, free_port, server_env, start_command, stop, wait_until_ready
 

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from atrisk.credentials import SESSION_COOKIE
 from atrisk.graphql.schema import without_values
 from atrisk.logs import JsonFormatter, RequestIdFilter, request_id, scrub
+from atrisk.web.caller import SESSION_COOKIE
 from tests.utils.accounts import PASSWORD, admin_client
 from tests.utils.graphql import ADD
 from tests.utils.server import running_image

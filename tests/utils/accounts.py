@@ -18,11 +18,14 @@ import httpx
 from argon2 import PasswordHasher
 from starlette.applications import Starlette
 
-from atrisk.credentials import SESSION_COOKIE
-from atrisk.db import Database
-from atrisk.domain import Role
-from atrisk.models import Company, User
-from atrisk.services import accounts
+from atrisk.db.database import Database
+from atrisk.domain.accounts import Role
+from atrisk.domain.changes import Action, Area, Entity
+from atrisk.models.accounts import User
+from atrisk.models.companies import Company
+from atrisk.services import changes, sessions, tokens
+from atrisk.services.changes import Change
+from atrisk.web.caller import SESSION_COOKIE
 from tests.utils.server import ATRISK, Server
 
 PASSWORD = "correct horse battery staple"
@@ -37,22 +40,25 @@ def _password_hash() -> str:
 
 
 async def add_user(db: Database, company: Company, email: str, role: Role) -> User:
-    """An account whose password is PASSWORD."""
+    """An account whose password is PASSWORD, recorded as `users.create_user` records one."""
     async with db.write() as session:
+        await changes.claim(session, company.id, Area.ACCOUNTS)
         user = User(company_id=company.id, email=email, password_hash=_password_hash(), role=role)
         session.add(user)
+        await session.flush()
+        changes.record(session, Change(company.id, Entity.USER, user.id, Action.CREATE))
     return user
 
 
 async def session_cookie(app: Starlette, user: User) -> dict[str, str]:
     db: Database = app.state.db
     key = app.state.settings.signing_key
-    session_id, _ = await accounts.start_session(db, key, user.id, timedelta(hours=1))
+    session_id, _ = await sessions.start_session(db, key, user.id, timedelta(hours=1))
     return {SESSION_COOKIE: session_id}
 
 
 async def bearer(app: Starlette, company: Company, name: str = "mobile") -> dict[str, str]:
-    _, token = await accounts.create_token(
+    _, token = await tokens.create_token(
         app.state.db, app.state.settings.signing_key, company.id, name
     )
     return {"Authorization": f"Bearer {token}"}

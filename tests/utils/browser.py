@@ -19,7 +19,7 @@ import pytest
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Page, Playwright
 
-from atrisk.credentials import SESSION_COOKIE
+from atrisk.web.caller import SESSION_COOKIE
 from tests.utils.accounts import ADMIN_EMAIL, create_accounts, session_id
 from tests.utils.databases import required, sqlite_url
 from tests.utils.server import Server, running_server, server_env

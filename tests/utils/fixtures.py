@@ -16,20 +16,23 @@ import pytest
 from starlette.applications import Starlette
 
 from atrisk.app import create_app
-from atrisk.db import Database
-from atrisk.domain import Role
-from atrisk.migrate import upgrade_async
-from atrisk.models import Company, User
+from atrisk.db.database import Database
+from atrisk.db.migrate import upgrade_async
+from atrisk.domain.accounts import Role
+from atrisk.models.accounts import User
+from atrisk.models.companies import Company
 from atrisk.services.companies import create_company
 from atrisk.settings import Settings
 from tests.utils.accounts import add_user, bearer, http_client, session_cookie
+from tests.utils.changes_guard import guard
 from tests.utils.databases import fresh_database
 from tests.utils.graphql import Api
 
 BACKENDS = ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
 
 
-def test_settings(database_url: str) -> Settings:
+def settings_for(database_url: str) -> Settings:
+    """The settings of an in-process app over `database_url`: no demo data, the IDE on."""
     return Settings(database_url=database_url, seed_demo=False, graphql_ide=True)
 
 
@@ -56,9 +59,10 @@ async def postgres_url() -> AsyncIterator[str]:
 @pytest.fixture
 async def db(database_url: str) -> AsyncIterator[Database]:
     """The service layer's database, migrated."""
-    settings = test_settings(database_url)
+    settings = settings_for(database_url)
     await upgrade_async(settings)
     database = Database(settings)
+    guard(database.engine.sync_engine)
     try:
         yield database
     finally:
@@ -73,7 +77,8 @@ async def company(db: Database) -> Company:
 @pytest.fixture
 async def app(database_url: str) -> AsyncIterator[Starlette]:
     """The app with its lifespan run (migrations; no demo company)."""
-    application = create_app(test_settings(database_url))
+    application = create_app(settings_for(database_url))
+    guard(application.state.db.engine.sync_engine)
     async with application.router.lifespan_context(application):
         yield application
 

@@ -16,7 +16,7 @@ from typing import Any, TypeVar
 import httpx
 import pytest
 
-from atrisk.credentials import SESSION_COOKIE
+from atrisk.web.caller import SESSION_COOKIE
 from tests.utils.accounts import create_accounts, session_id
 from tests.utils.databases import create_postgres_database, drop_postgres_database, sqlite_url
 from tests.utils.fixtures import BACKENDS

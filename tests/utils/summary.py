@@ -20,12 +20,12 @@ SOAK = "soak requests"
 CHECKED = "writes checked"
 
 RELIABILITY_MODULES = (
-    "tests/test_fuzz.py",
-    "tests/test_hostile.py",
-    "tests/test_limits.py",
-    "tests/test_properties.py",
-    "tests/test_races.py",
-    "tests/test_soak.py",
+    "tests/reliability/test_fuzz.py",
+    "tests/reliability/test_hostile.py",
+    "tests/reliability/test_limits.py",
+    "tests/reliability/test_properties.py",
+    "tests/reliability/test_races.py",
+    "tests/reliability/test_soak.py",
 )
 
 COUNTS: Counter[str] = Counter()

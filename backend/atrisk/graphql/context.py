@@ -8,8 +8,8 @@ import strawberry
 from starlette.requests import Request
 from starlette.responses import Response
 
-from atrisk.db import Database
-from atrisk.services.accounts import Caller
+from atrisk.db.database import Database
+from atrisk.domain.accounts import Caller
 
 
 @dataclass(slots=True)

@@ -1,4 +1,4 @@
-"""Query, Mutation and the schema with its extensions."""
+"""The schema: every area's root fields merged, with the request limits and error masking."""
 
 from __future__ import annotations
 
@@ -19,108 +19,18 @@ from strawberry.extensions import (
     ValidationCache,
 )
 from strawberry.schema.config import StrawberryConfig
+from strawberry.tools import merge_types
 from strawberry.types import ExecutionContext
 
-from atrisk.domain import Category
-from atrisk.graphql.context import Info
-from atrisk.graphql.errors import MaskUnexpectedErrors, not_found, to_user_error
-from atrisk.graphql.execution import LeafFieldsExecutionContext
-from atrisk.graphql.permissions import READ, WRITE
-from atrisk.graphql.types import (
-    AddAtRiskEntryInput,
-    AtRiskEntry,
-    AtRiskEntryResult,
-    DeleteAtRiskEntryResult,
-    DeletedAtRiskEntry,
-    UpdateAtRiskEntryInput,
-    Viewer,
-)
-from atrisk.services import entries
-from atrisk.services.errors import NotFound, ServiceError
+from atrisk.graphql.errors import MaskUnexpectedErrors
+from atrisk.graphql.resolvers.accounts import AccountQuery
+from atrisk.graphql.resolvers.picklists import PicklistMutation, PicklistQuery
 from atrisk.settings import Settings
 
 logger = logging.getLogger("atrisk.graphql")
 
-
-@strawberry.type
-class Query:
-    @strawberry.field(
-        description="The company's entries in display order: category, position, name.",
-        permission_classes=READ,
-    )
-    async def at_risk_entries(
-        self,
-        info: Info,
-        category: Category | None = None,
-        active: bool | None = None,
-    ) -> list[AtRiskEntry]:
-        ctx = info.context
-        rows = await entries.list_entries(ctx.db, ctx.company_id, category, active)
-        return [AtRiskEntry.from_model(row) for row in rows]
-
-    @strawberry.field(
-        description="One entry, or null when your company has none with this id.",
-        permission_classes=READ,
-    )
-    async def at_risk_entry(self, info: Info, id: strawberry.ID) -> AtRiskEntry | None:
-        ctx = info.context
-        row = await entries.get_entry(ctx.db, ctx.company_id, id)
-        return None if row is None else AtRiskEntry.from_model(row)
-
-    @strawberry.field(
-        description="Who is calling: email, role and company.", permission_classes=READ
-    )
-    def me(self, info: Info) -> Viewer:
-        caller = info.context.caller
-        assert caller is not None
-        return Viewer.from_caller(caller)
-
-
-@strawberry.type
-class Mutation:
-    @strawberry.mutation(
-        description="Add an entry at the end of its category.", permission_classes=WRITE
-    )
-    async def add_at_risk_entry(self, info: Info, input: AddAtRiskEntryInput) -> AtRiskEntryResult:
-        ctx = info.context
-        try:
-            row = await entries.add_entry(
-                ctx.db, ctx.company_id, input.category, input.name, input.active
-            )
-        except ServiceError as error:
-            return to_user_error(error)
-        return AtRiskEntry.from_model(row)
-
-    @strawberry.mutation(
-        description="Rename and/or (de)activate an entry. Send `expectedVersion` to refuse "
-        "overwriting someone else's change.",
-        permission_classes=WRITE,
-    )
-    async def update_at_risk_entry(
-        self, info: Info, input: UpdateAtRiskEntryInput
-    ) -> AtRiskEntryResult:
-        ctx = info.context
-        try:
-            row = await entries.update_entry(
-                ctx.db,
-                ctx.company_id,
-                input.id,
-                name=input.name,
-                active=input.active,
-                expected_version=input.expected_version,
-            )
-        except ServiceError as error:
-            return to_user_error(error)
-        return AtRiskEntry.from_model(row)
-
-    @strawberry.mutation(description="Delete an entry permanently.", permission_classes=WRITE)
-    async def delete_at_risk_entry(self, info: Info, id: strawberry.ID) -> DeleteAtRiskEntryResult:
-        ctx = info.context
-        try:
-            deleted = await entries.delete_entry(ctx.db, ctx.company_id, id)
-        except NotFound as error:
-            return not_found(error)
-        return DeletedAtRiskEntry(id=strawberry.ID(deleted))
+Query = merge_types("Query", (PicklistQuery, AccountQuery))
+Mutation = merge_types("Mutation", (PicklistMutation,))
 
 
 def is_unexpected(error: GraphQLError) -> bool:
@@ -191,7 +101,6 @@ def build_schema(settings: Settings | None = None) -> strawberry.Schema:
         mutation=Mutation,
         config=StrawberryConfig(disable_field_suggestions=True),
         extensions=extensions,
-        execution_context_class=LeafFieldsExecutionContext,
     )
 
 

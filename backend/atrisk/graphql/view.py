@@ -1,5 +1,5 @@
 """The Starlette endpoint for /graphql: builds the Context, encodes with orjson, and
-answers read-only queries from the read cache when the company's data has not changed."""
+answers read-only queries from the read cache when the data they read has not changed."""
 
 from __future__ import annotations
 
@@ -15,14 +15,13 @@ from strawberry.asgi import GraphQL
 from strawberry.http import GraphQLRequestData
 from strawberry.types.unset import UNSET
 
-from atrisk.auth import caller_for
-from atrisk.db import Database
+from atrisk.db.database import Database
 from atrisk.graphql import ide
 from atrisk.graphql.context import Context
 from atrisk.graphql.read_cache import CachedRead, ReadCache, ReadKey, etag_matches
 from atrisk.graphql.schema import schema
-from atrisk.services.companies import data_version
 from atrisk.settings import Settings
+from atrisk.web.caller import caller_for
 
 # Every client revalidates (no-cache); nothing shared may keep a company's data (private).
 CACHE_CONTROL = "private, no-cache"
@@ -103,25 +102,28 @@ class GraphQLView(GraphQL[Context, None]):
             or data.protocol != "http"
             or not isinstance(data.query, str)
             or data.extensions
-            or not cache.is_cacheable(data.query, data.operation_name)
         ):
+            return None
+        plan = cache.plan(data.query, data.operation_name)
+        if plan is None:
             return None
         sub_response = await self.get_sub_response(request)
         context = await self.get_context(request, sub_response)
-        if context.caller is None:
+        caller = context.caller
+        if caller is None:
             return None  # the usual path answers UNAUTHENTICATED
-        # Every signed-in role reads the same entries, so the company is the whole key.
-        company_id = context.caller.company_id
-        version = await data_version(self.db, company_id)
-        if version is None:
+        versions = plan.versions(caller.versions)
+        if versions is None:
             return None
         key = ReadKey(
-            company_id,
+            caller.company_id,
+            caller.role.value,
+            caller.principal if plan.per_caller else None,
             data.query,
             data.operation_name,
             orjson.dumps(data.variables, option=orjson.OPT_SORT_KEYS),
         )
-        cached = cache.get(key, version)
+        cached = cache.get(key, versions)
         if cached is None:
             result = await self.execute_single(request, adapter, sub_response, context, None, data)
             response_data = await self.process_result(request, result)
@@ -131,7 +133,7 @@ class GraphQLView(GraphQL[Context, None]):
                 return response
             if response.status_code != 200:
                 return response
-            cached = cache.put(key, version, bytes(response.body))
+            cached = cache.put(key, versions, bytes(response.body))
         return self._cached_response(request, cached, sub_response)
 
     def _cached_response(

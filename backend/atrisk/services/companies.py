@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import select
 
-from atrisk.db import Database
-from atrisk.domain import Category
-from atrisk.models import Company
-from atrisk.services import accounts, entries
+from atrisk.db.database import Database
+from atrisk.domain.changes import Action, Area, Entity
+from atrisk.domain.picklists import Category
+from atrisk.models.companies import Company
+from atrisk.services import changes, picklists, users
+from atrisk.services.changes import Change
 from atrisk.services.errors import ValidationFailed
 
 DEMO_COMPANY = "Demo Alarm Co."
@@ -45,19 +47,13 @@ async def find_company(db: Database, name: str) -> Company | None:
         return result.scalar_one_or_none()
 
 
-_DATA_VERSION = select(Company.data_version).where(Company.id == bindparam("company_id"))
-
-
-async def data_version(db: Database, company_id: str) -> int | None:
-    """The company's data version (one primary-key lookup); None if there is no such company."""
-    rows = await db.read_rows(_DATA_VERSION, {"company_id": company_id})
-    return int(rows[0][0]) if rows else None
-
-
 async def create_company(db: Database, name: str) -> Company:
     async with db.write() as session:
-        company = Company(name=name, data_version=1)
+        company = Company(name=name)
         session.add(company)
+        await session.flush()
+        await changes.claim(session, company.id, Area.ACCOUNTS)
+        changes.record(session, Change(company.id, Entity.COMPANY, company.id, Action.CREATE))
     return company
 
 
@@ -66,7 +62,7 @@ async def ensure_demo_company(db: Database, *, with_entries: bool) -> tuple[Comp
     if company := await find_company(db, DEMO_COMPANY):
         return company, False
     try:
-        company, _ = await accounts.create_company_with_admin(
+        company, _ = await users.create_company_with_admin(
             db, DEMO_COMPANY, DEMO_ADMIN_EMAIL, DEMO_ADMIN_PASSWORD
         )
     except ValidationFailed:  # another process created it a moment ago
@@ -76,5 +72,5 @@ async def ensure_demo_company(db: Database, *, with_entries: bool) -> tuple[Comp
     if with_entries:
         for category, rows in DEMO_ENTRIES.items():
             for name, active in rows:
-                await entries.add_entry(db, company.id, category, name, active)
+                await picklists.add_entry(db, company.id, category, name, active)
     return company, True

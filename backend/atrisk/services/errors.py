@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from atrisk.models import AtRiskEntry
+    from atrisk.models.picklists import AtRiskEntry
 
 
 class ServiceError(Exception):

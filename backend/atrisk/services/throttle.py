@@ -16,9 +16,10 @@ from sqlalchemy import case, delete, literal, select
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
-from atrisk.credentials import keyed_hash
-from atrisk.db import Database
-from atrisk.models import LoginFailures, UTCDateTime, utcnow
+from atrisk.db.database import Database
+from atrisk.db.types import UTCDateTime, utcnow
+from atrisk.models.accounts import LoginFailures
+from atrisk.services.credentials import keyed_hash
 
 WINDOW = timedelta(minutes=15)
 

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-from atrisk.models import CategoryType, UTCDateTime
+from atrisk.db.types import CategoryType, UTCDateTime
 
 revision: str = "0001"
 down_revision: str | None = None

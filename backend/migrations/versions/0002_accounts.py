@@ -12,7 +12,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-from atrisk.models import RoleType, UTCDateTime
+from atrisk.db.types import RoleType, UTCDateTime
 
 revision: str = "0002"
 down_revision: str | None = "0001"

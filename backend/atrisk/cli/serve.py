@@ -1,0 +1,108 @@
+"""`atrisk serve` and `atrisk export-schema`."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import dataclasses
+import gc
+import logging
+import sys
+from pathlib import Path
+from typing import Any
+
+from atrisk.db.database import Database, DatabaseUnreachable
+from atrisk.logs import logging_config
+from atrisk.settings import Settings
+
+logger = logging.getLogger("atrisk")
+
+
+async def _prepare(settings: Settings) -> None:
+    from atrisk.app import prepare_database
+
+    db = Database(settings)
+    try:
+        await prepare_database(db)
+    finally:
+        await db.dispose()
+
+
+def serve(settings: Settings, args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from atrisk.app import create_app
+
+    settings = dataclasses.replace(
+        settings,
+        host=args.host or settings.host,
+        port=args.port or settings.port,
+        workers=args.workers or settings.workers,
+    )
+    # Wait for the database and migrate once, before any worker starts.
+    try:
+        asyncio.run(_prepare(settings))
+    except DatabaseUnreachable as error:
+        logger.error("not starting: %s", error)
+        return 1
+    options: dict[str, Any] = {
+        "host": settings.host,
+        "port": settings.port,
+        "log_config": logging_config(settings),
+        "access_log": False,  # atrisk.access logs each request, without its query string
+        "proxy_headers": False,
+        # The fast event loop and HTTP parser in production; "auto" picks them when installed.
+        "loop": "uvloop" if settings.is_production else "auto",
+        "http": "httptools" if settings.is_production else "auto",
+        "server_header": False,
+        "timeout_graceful_shutdown": settings.shutdown_timeout,
+    }
+    if settings.workers > 1:
+        # Each worker process builds its own app from the environment.
+        uvicorn.run("atrisk.app:create_app", factory=True, workers=settings.workers, **options)
+    else:
+        app = create_app(settings)
+        # Everything made so far lives as long as the process: keep it out of the
+        # garbage collector's full passes, which would otherwise stall requests now and then.
+        gc.freeze()
+        uvicorn.run(app, **options)
+    return 0
+
+
+def export_schema(settings: Settings, args: argparse.Namespace) -> int:
+    from atrisk.graphql.schema import schema
+
+    sdl = schema.as_str() + "\n"
+    if args.output:
+        Path(args.output).write_text(sdl, encoding="utf-8")
+    else:
+        sys.stdout.write(sdl)
+    return 0
+
+
+def _port(value: str) -> int:
+    port = int(value)
+    if not 1 <= port <= 65535:
+        raise argparse.ArgumentTypeError("port must be between 1 and 65535")
+    return port
+
+
+def _workers(value: str) -> int:
+    workers = int(value)
+    if not 1 <= workers <= 64:
+        raise argparse.ArgumentTypeError("workers must be between 1 and 64")
+    return workers
+
+
+def add_commands(commands: Any) -> None:
+    serve_parser = commands.add_parser("serve", help="migrate, then serve the app")
+    serve_parser.add_argument("--host", help="address to bind (default: ATRISK_HOST or 127.0.0.1)")
+    serve_parser.add_argument("--port", type=_port, help="port (default: ATRISK_PORT or 8000)")
+    serve_parser.add_argument(
+        "--workers", type=_workers, help="worker processes (default: ATRISK_WORKERS or 1)"
+    )
+    serve_parser.set_defaults(handler=serve)
+
+    export = commands.add_parser("export-schema", help="print the GraphQL schema (SDL)")
+    export.add_argument("--output", "-o", help="write to this file instead of stdout")
+    export.set_defaults(handler=export_schema)

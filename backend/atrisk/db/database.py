@@ -1,0 +1,255 @@
+"""The engine and the one session factory.
+
+SQLite gets its pragmas on every new connection and starts write transactions
+with BEGIN IMMEDIATE, so that two writers queue on the lock instead of failing
+half-way; PostgreSQL needs neither. Read sessions open no transaction at all
+(no BEGIN on SQLite, autocommit on PostgreSQL): each SELECT reads the latest commit
+on its own, which saves round trips on every read.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+from collections.abc import AsyncIterator, Callable, Mapping, Sequence
+from contextlib import asynccontextmanager
+from contextvars import ContextVar
+from typing import Any
+
+from sqlalchemy import Executable, Row, event, text
+from sqlalchemy import create_engine as create_sync_engine
+from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.ext.asyncio import (
+    AsyncConnection,
+    AsyncEngine,
+    AsyncSession,
+    async_sessionmaker,
+    create_async_engine,
+)
+from sqlalchemy.pool import ConnectionPoolEntry, StaticPool
+
+from atrisk.db.failures import describe
+from atrisk.settings import Settings
+
+SQLITE_PRAGMAS = {
+    "journal_mode": "WAL",
+    "foreign_keys": "ON",
+    "busy_timeout": "15000",
+    "synchronous": "NORMAL",
+}
+
+_BEGIN_OPTION = "atrisk_sqlite_begin"
+
+# A statement on PostgreSQL that takes longer than this fails instead of holding a request.
+COMMAND_TIMEOUT_SECONDS = 15
+
+logger = logging.getLogger("atrisk.db")
+
+_writing: ContextVar[bool] = ContextVar("atrisk_writing", default=False)
+_AFTER_COMMIT = "atrisk_after_commit"
+
+
+def after_commit(session: AsyncSession, callback: Callable[[], None]) -> None:
+    """Run `callback` once the transaction of `session` (from `Database.write`) has committed;
+    never if it rolls back."""
+    session.info.setdefault(_AFTER_COMMIT, []).append(callback)
+
+
+class DatabaseUnreachable(RuntimeError):
+    """The database did not answer within the configured wait."""
+
+
+def _install_sqlite_hooks(engine: AsyncEngine) -> None:
+    @event.listens_for(engine.sync_engine, "connect")
+    def on_connect(dbapi_connection: Any, _record: ConnectionPoolEntry) -> None:
+        # Take over transaction control from the sqlite3 module.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        for name, value in SQLITE_PRAGMAS.items():
+            cursor.execute(f"PRAGMA {name}={value}")
+        cursor.close()
+
+    @event.listens_for(engine.sync_engine, "begin")
+    def on_begin(connection: Connection) -> None:
+        mode = connection.get_execution_options().get(_BEGIN_OPTION, "DEFERRED")
+        if mode is not None:
+            connection.exec_driver_sql(f"BEGIN {mode}")
+
+
+def create_engine(settings: Settings) -> AsyncEngine:
+    if settings.is_sqlite:
+        path = settings.sqlite_path
+        if path is not None:
+            # A directory we cannot create shows up as a clear error on the first connect.
+            with contextlib.suppress(OSError):
+                path.parent.mkdir(parents=True, exist_ok=True)
+        engine = create_async_engine(
+            settings.database_url, pool_size=2, max_overflow=0, hide_parameters=True
+        )
+        _install_sqlite_hooks(engine)
+        return engine
+    # A small fixed pool: one event loop gains nothing from more connections, and
+    # opening and closing overflow connections under load costs more than waiting.
+    return create_async_engine(
+        settings.database_url,
+        pool_size=5,
+        max_overflow=0,
+        pool_pre_ping=True,
+        pool_timeout=settings.db_connect_timeout,
+        hide_parameters=True,
+        connect_args={
+            "timeout": settings.db_connect_timeout,
+            "command_timeout": COMMAND_TIMEOUT_SECONDS,
+        },
+    )
+
+
+class Database:
+    """Owns the engine; hands out read sessions and write transactions."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.engine = create_engine(settings)
+        # Reads need no transaction: on SQLite no BEGIN, on PostgreSQL no BEGIN/ROLLBACK
+        # round trips; each SELECT sees the latest commit.
+        reader_engine = self.engine.execution_options(
+            **({_BEGIN_OPTION: None} if settings.is_sqlite else {"isolation_level": "AUTOCOMMIT"})
+        )
+        self._reader_engine = reader_engine
+        self._reader = async_sessionmaker(reader_engine, expire_on_commit=False)
+        writer_engine = (
+            self.engine.execution_options(**{_BEGIN_OPTION: "IMMEDIATE"})
+            if settings.is_sqlite
+            else self.engine
+        )
+        self._writer = async_sessionmaker(writer_engine, expire_on_commit=False)
+        self._inline: Engine | None = None
+        self._inline_fell_back = False
+
+    @property
+    def dialect(self) -> str:
+        return self.engine.dialect.name
+
+    @asynccontextmanager
+    async def read(self) -> AsyncIterator[AsyncSession]:
+        async with self._reader() as session:
+            yield session
+
+    @asynccontextmanager
+    async def read_connection(self) -> AsyncIterator[AsyncConnection]:
+        """A Core connection for reads that need no ORM: less work per statement."""
+        async with self._reader_engine.connect() as connection:
+            yield connection
+
+    @asynccontextmanager
+    async def write(self) -> AsyncIterator[AsyncSession]:
+        """One transaction: committed when the block ends, rolled back on error.
+
+        A use case opens exactly one: helpers take its session. A second `write()`
+        inside the first (in the same task) is a bug and raises at once. Callbacks that
+        `after_commit` registered on the session run once the transaction has committed.
+        """
+        if _writing.get():
+            raise RuntimeError("a write transaction is already open in this use case")
+        marker = _writing.set(True)
+        try:
+            async with self._writer() as session:
+                async with session.begin():
+                    yield session
+                callbacks = session.info.pop(_AFTER_COMMIT, ())
+        finally:
+            _writing.reset(marker)
+        for callback in callbacks:
+            callback()
+
+    def inline_engine(self) -> Engine | None:
+        """SQLite only: a synchronous engine for `lookup`, in the event loop's own thread."""
+        if self._inline is not None:
+            return self._inline
+        path = self.settings.sqlite_path
+        if path is None:
+            return None
+        engine = create_sync_engine(
+            f"sqlite:///{path}",
+            poolclass=StaticPool,
+            connect_args={"timeout": 0, "check_same_thread": True, "isolation_level": None},
+        )
+
+        @event.listens_for(engine, "connect")
+        def read_only(dbapi_connection: Any, _record: ConnectionPoolEntry) -> None:
+            dbapi_connection.execute("PRAGMA query_only=ON")
+
+        self._inline = engine
+        return engine
+
+    async def lookup(
+        self, statement: Executable, parameters: Mapping[str, Any] | None = None
+    ) -> Sequence[Row[*tuple[Any, ...]]]:
+        """The rows of a small indexed SELECT (a primary or unique key), without a transaction.
+
+        On a SQLite file it runs right in the calling thread: a keyed read takes microseconds
+        there, far less than a round trip to the async driver's thread (`make bench` reports
+        both). Readers of a WAL database do not wait for writers; this one connection waits
+        for no lock (timeout 0) and serves one thread only. When it cannot answer (a lock,
+        another thread or event loop) the lookup goes through the async driver, and the
+        first such fallback of the process is logged. Elsewhere it always does.
+        """
+        if (engine := self.inline_engine()) is not None:
+            try:
+                with engine.connect() as connection:
+                    return connection.execute(statement, parameters).all()
+            except DBAPIError as error:
+                level = logging.DEBUG if self._inline_fell_back else logging.WARNING
+                self._inline_fell_back = True
+                logger.log(
+                    level, "inline SQLite lookup fell back to the driver: %s", describe(error)
+                )
+        async with self.read_connection() as connection:
+            return (await connection.execute(statement, parameters)).all()
+
+    async def ping(self) -> None:
+        async with self.engine.connect() as connection:
+            await connection.execute(text("SELECT 1"))
+
+    async def wait_until_reachable(self) -> None:
+        """Ping until the database answers; give up after `db_wait_seconds`.
+
+        PostgreSQL may still be starting, so it is retried with backoff; a SQLite file
+        either opens or does not, so it gets one attempt.
+        """
+        patience = 0.0 if self.settings.is_sqlite else float(self.settings.db_wait_seconds)
+        deadline = time.monotonic() + patience
+        delay, attempts = 0.25, 0
+        while True:
+            attempts += 1
+            try:
+                await asyncio.wait_for(self.ping(), self.settings.db_connect_timeout + 1)
+            except Exception as error:
+                reason = describe(error)
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    waited = f" after waiting {patience:.0f} s" if patience else ""
+                    raise DatabaseUnreachable(
+                        f"cannot reach the database {self.settings.database_label}{waited} "
+                        f"({attempts} attempt{'s' if attempts > 1 else ''}): {reason}"
+                    ) from error
+                if attempts == 1:
+                    logger.warning(
+                        "the database %s is not reachable yet (%s); retrying for up to %.0f s",
+                        self.settings.database_label,
+                        reason,
+                        remaining,
+                    )
+                await asyncio.sleep(min(delay, remaining))
+                delay = min(delay * 2, 2.0)
+            else:
+                return
+
+    async def dispose(self) -> None:
+        if self._inline is not None:
+            self._inline.dispose()
+            self._inline = None
+        await self.engine.dispose()

@@ -1,0 +1,72 @@
+"""People and credentials: roles, who is calling and what they may do, email and password rules."""
+
+from __future__ import annotations
+
+import enum
+import unicodedata
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from atrisk.domain.changes import Area
+
+EMAIL_MAX_LENGTH = 254
+PASSWORD_MIN_LENGTH = 8
+PASSWORD_MAX_LENGTH = 1024
+
+
+class Role(enum.Enum):
+    """What a caller may do: admins read and write, viewers (and API tokens) only read."""
+
+    ADMIN = "ADMIN"
+    VIEWER = "VIEWER"
+
+
+@dataclass(frozen=True, slots=True)
+class Caller:
+    """Who a request acts for: a signed-in person (`user_id`, `email`) or an API token
+    (`token_id`, no email). The company comes only from the credential."""
+
+    company_id: str
+    company_name: str
+    role: Role
+    email: str | None = None
+    user_id: str | None = None
+    token_id: str | None = None
+    # The company's version of each area, read in the same statement as the credential:
+    # what the read cache compares its results against.
+    versions: Mapping[Area, int] = field(default_factory=dict, compare=False)
+
+    @property
+    def principal(self) -> str:
+        """One string per person or token: what tells two callers of a company apart."""
+        return f"user:{self.user_id}" if self.user_id else f"token:{self.token_id}"
+
+    @property
+    def can_write(self) -> bool:
+        return self.role is Role.ADMIN
+
+
+class InvalidEmail(ValueError):
+    """An address that cannot be an account's email."""
+
+
+def normalise_email(raw: str) -> str:
+    """Trim and lower-case; refuse what cannot be an address (no full RFC 5322 parsing)."""
+    email = raw.strip().lower()
+    local, at, domain = email.partition("@")
+    if not at or not local or not domain or "@" in domain:
+        raise InvalidEmail("Email must look like name@example.com.")
+    if len(email) > EMAIL_MAX_LENGTH:
+        raise InvalidEmail(f"Email must be at most {EMAIL_MAX_LENGTH} characters.")
+    if any(char.isspace() or unicodedata.category(char) == "Cc" for char in email):
+        raise InvalidEmail("Email must not contain spaces or control characters.")
+    return email
+
+
+def password_problem(password: str) -> str | None:
+    """The reason a new password is refused, or None."""
+    if len(password) < PASSWORD_MIN_LENGTH:
+        return f"Password must be at least {PASSWORD_MIN_LENGTH} characters."
+    if len(password) > PASSWORD_MAX_LENGTH:
+        return f"Password must be at most {PASSWORD_MAX_LENGTH} characters."
+    return None

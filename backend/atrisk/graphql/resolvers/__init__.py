@@ -1,0 +1,1 @@
+"""Root fields by area: thin resolvers that call the service layer."""

@@ -1,0 +1,93 @@
+"""The picklists' root fields: list and get entries, add, update and delete them."""
+
+from __future__ import annotations
+
+import strawberry
+
+from atrisk.domain.picklists import Category
+from atrisk.graphql.context import Info
+from atrisk.graphql.errors import not_found, to_user_error
+from atrisk.graphql.permissions import READ, WRITE
+from atrisk.graphql.types.picklists import (
+    AddAtRiskEntryInput,
+    AtRiskEntry,
+    AtRiskEntryResult,
+    DeleteAtRiskEntryResult,
+    DeletedAtRiskEntry,
+    UpdateAtRiskEntryInput,
+)
+from atrisk.services import picklists
+from atrisk.services.errors import NotFound, ServiceError
+
+
+@strawberry.type
+class PicklistQuery:
+    @strawberry.field(
+        description="The company's entries in display order: category, position, name.",
+        permission_classes=READ,
+    )
+    async def at_risk_entries(
+        self,
+        info: Info,
+        category: Category | None = None,
+        active: bool | None = None,
+    ) -> list[AtRiskEntry]:
+        ctx = info.context
+        rows = await picklists.list_entries(ctx.db, ctx.company_id, category, active)
+        return [AtRiskEntry.from_model(row) for row in rows]
+
+    @strawberry.field(
+        description="One entry, or null when your company has none with this id.",
+        permission_classes=READ,
+    )
+    async def at_risk_entry(self, info: Info, id: strawberry.ID) -> AtRiskEntry | None:
+        ctx = info.context
+        row = await picklists.get_entry(ctx.db, ctx.company_id, id)
+        return None if row is None else AtRiskEntry.from_model(row)
+
+
+@strawberry.type
+class PicklistMutation:
+    @strawberry.mutation(
+        description="Add an entry at the end of its category.", permission_classes=WRITE
+    )
+    async def add_at_risk_entry(self, info: Info, input: AddAtRiskEntryInput) -> AtRiskEntryResult:
+        ctx = info.context
+        try:
+            row = await picklists.add_entry(
+                ctx.db, ctx.company_id, input.category, input.name, input.active
+            )
+        except ServiceError as error:
+            return to_user_error(error)
+        return AtRiskEntry.from_model(row)
+
+    @strawberry.mutation(
+        description="Rename and/or (de)activate an entry. Send `expectedVersion` to refuse "
+        "overwriting someone else's change.",
+        permission_classes=WRITE,
+    )
+    async def update_at_risk_entry(
+        self, info: Info, input: UpdateAtRiskEntryInput
+    ) -> AtRiskEntryResult:
+        ctx = info.context
+        try:
+            row = await picklists.update_entry(
+                ctx.db,
+                ctx.company_id,
+                input.id,
+                name=input.name,
+                active=input.active,
+                expected_version=input.expected_version,
+            )
+        except ServiceError as error:
+            return to_user_error(error)
+        return AtRiskEntry.from_model(row)
+
+    @strawberry.mutation(description="Delete an entry permanently.", permission_classes=WRITE)
+    async def delete_at_risk_entry(self, info: Info, id: strawberry.ID) -> DeleteAtRiskEntryResult:
+        ctx = info.context
+        try:
+            deleted = await picklists.delete_entry(ctx.db, ctx.company_id, id)
+        except NotFound as error:
+            return not_found(error)
+        return DeletedAtRiskEntry(id=strawberry.ID(deleted))

@@ -1,0 +1,84 @@
+"""The picklists: entries, their inputs and results."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Any
+
+import strawberry
+
+from atrisk.domain.picklists import Category
+from atrisk.graphql.types.errors import NotFoundError, UserError, ValidationError
+from atrisk.models import picklists as models
+from atrisk.services.picklists import EntryRow
+
+strawberry.enum(
+    Category, name="AtRiskCategory", description="The four picklists, in display order."
+)
+
+
+# Typed Any: the field is declared as the enum, but carries its plain value (see below).
+_CATEGORY_VALUES: dict[Category, Any] = {category: category.value for category in Category}
+
+
+@strawberry.type(description="One choice in a company's at-risk picklist.")
+class AtRiskEntry:
+    id: strawberry.ID
+    category: Category
+    name: str
+    active: bool
+    position: int
+    version: int
+    created_at: datetime
+    updated_at: datetime
+
+    @classmethod
+    def from_model(cls, row: models.AtRiskEntry | EntryRow) -> AtRiskEntry:
+        return cls(
+            id=strawberry.ID(row.id),
+            # The plain value: graphql-core serialises it with one dict lookup, while an
+            # enum member makes Strawberry scan the enum's values for every row.
+            category=_CATEGORY_VALUES[row.category],
+            name=row.name,
+            active=row.active,
+            position=row.position,
+            version=row.version,
+            created_at=row.created_at,
+            updated_at=row.updated_at,
+        )
+
+
+@strawberry.type(description="`expectedVersion` was stale; `current` is the entry as it is now.")
+class VersionConflictError(UserError):
+    current: AtRiskEntry
+
+
+@strawberry.type
+class DeletedAtRiskEntry:
+    id: strawberry.ID
+
+
+AtRiskEntryResult = Annotated[
+    AtRiskEntry | ValidationError | NotFoundError | VersionConflictError,
+    strawberry.union("AtRiskEntryResult"),
+]
+
+DeleteAtRiskEntryResult = Annotated[
+    DeletedAtRiskEntry | NotFoundError,
+    strawberry.union("DeleteAtRiskEntryResult"),
+]
+
+
+@strawberry.input
+class AddAtRiskEntryInput:
+    category: Category
+    name: str
+    active: bool = True
+
+
+@strawberry.input
+class UpdateAtRiskEntryInput:
+    id: strawberry.ID
+    name: str | None = None
+    active: bool | None = None
+    expected_version: int | None = None

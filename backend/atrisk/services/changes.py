@@ -1,0 +1,94 @@
+"""The change recorder: the one way a write is recorded.
+
+    async with db.write() as session:
+        await changes.claim(session, company_id, Area.LISTS)   # first: queues other writers
+        ...                                                    # the write itself
+        changes.record(session, Change(company_id, Entity.AT_RISK_ENTRY, entry.id, ...))
+
+`claim` bumps the company's version of the area in the use case's own transaction (the
+row lock it takes queues concurrent writers of that company on PostgreSQL, as SQLite's
+BEGIN IMMEDIATE does), so every process's read cache sees the write at once. `record`
+remembers what changed; after the transaction commits, the changes go to the callbacks
+registered in this process with `subscribe` (never when it rolls back). A test fails for
+any transaction that writes a company's data without bumping its version.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from sqlalchemy import update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from atrisk.db.database import after_commit
+from atrisk.domain.changes import AREA_OF, Action, Area, Entity
+from atrisk.models.companies import Company
+
+logger = logging.getLogger(__name__)
+
+VERSION_COLUMNS = {
+    Area.LISTS: Company.lists_version,
+    Area.CASES: Company.cases_version,
+    Area.ACCOUNTS: Company.accounts_version,
+}
+_CLAIMED = "atrisk_claimed_areas"
+_PENDING = "atrisk_pending_changes"
+
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    """One committed write: what (entity and id), how, and the entity's new version."""
+
+    company_id: str
+    entity: Entity
+    entity_id: str
+    action: Action
+    version: int | None = None
+
+    @property
+    def area(self) -> Area:
+        return AREA_OF[self.entity]
+
+
+Subscriber = Callable[[Change], None]
+_subscribers: list[Subscriber] = []
+
+
+def subscribe(callback: Subscriber) -> Callable[[], None]:
+    """Call `callback` with every change committed in this process; returns the unsubscribe."""
+    _subscribers.append(callback)
+    return lambda: _subscribers.remove(callback)
+
+
+def _publish(recorded: list[Change]) -> None:
+    for change in recorded:
+        for callback in tuple(_subscribers):
+            try:
+                callback(change)
+            except Exception:
+                logger.exception("a change subscriber failed")
+
+
+async def claim(session: AsyncSession, company_id: str, area: Area) -> None:
+    """Bump the company's version of `area`, once per transaction; call it before writing."""
+    claimed: set[tuple[str, Area]] = session.info.setdefault(_CLAIMED, set())
+    if (company_id, area) in claimed:
+        return
+    column = VERSION_COLUMNS[area]
+    await session.execute(
+        update(Company).where(Company.id == company_id).values({column.key: column + 1})
+    )
+    claimed.add((company_id, area))
+
+
+def record(session: AsyncSession, change: Change) -> None:
+    """Remember `change` for the subscribers; its area must have been claimed."""
+    if (change.company_id, change.area) not in session.info.get(_CLAIMED, ()):
+        raise RuntimeError(f"{change.entity.value} written without claiming {change.area.value}")
+    pending: list[Change] | None = session.info.get(_PENDING)
+    if pending is None:
+        pending = session.info[_PENDING] = []
+        after_commit(session, lambda: _publish(pending))
+    pending.append(change)

@@ -1,0 +1,214 @@
+"""The picklists: list, get, add, update and delete at-risk entries of one company."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from datetime import datetime
+
+from sqlalchemy import Row, func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from atrisk.db.database import Database
+from atrisk.db.types import utcnow
+from atrisk.domain.changes import Action, Area, Entity
+from atrisk.domain.picklists import (
+    CATEGORY_MAX_ENTRIES,
+    Category,
+    InvalidName,
+    name_key,
+    normalise_name,
+)
+from atrisk.models.picklists import AtRiskEntry
+from atrisk.services import changes
+from atrisk.services.changes import Change
+from atrisk.services.errors import NotFound, ValidationFailed, VersionConflict
+
+_ID_PATTERN = re.compile(r"[0-9a-f]{32}")
+
+# What a listing shows, as plain rows: no ORM objects to build per row.
+EntryRow = Row[str, Category, str, bool, int, int, datetime, datetime]
+_LISTING_COLUMNS = (
+    AtRiskEntry.id,
+    AtRiskEntry.category,
+    AtRiskEntry.name,
+    AtRiskEntry.active,
+    AtRiskEntry.position,
+    AtRiskEntry.version,
+    AtRiskEntry.created_at,
+    AtRiskEntry.updated_at,
+)
+
+
+def _canonical_id(entry_id: str) -> str | None:
+    candidate = entry_id.strip().lower()
+    return candidate if _ID_PATTERN.fullmatch(candidate) else None
+
+
+def _checked_name(raw: str) -> tuple[str, str]:
+    try:
+        name = normalise_name(raw)
+    except InvalidName as error:
+        raise ValidationFailed("name", str(error)) from None
+    return name, name_key(name)
+
+
+def _duplicate(category: Category, existing_name: str) -> ValidationFailed:
+    return ValidationFailed("name", f'A {category.label} named "{existing_name}" already exists.')
+
+
+def _record(session: AsyncSession, entry: AtRiskEntry, action: Action) -> None:
+    version = None if action is Action.DELETE else entry.version
+    changes.record(
+        session, Change(entry.company_id, Entity.AT_RISK_ENTRY, entry.id, action, version)
+    )
+
+
+async def _find(session: AsyncSession, company_id: str, entry_id: str) -> AtRiskEntry | None:
+    canonical = _canonical_id(entry_id)
+    if canonical is None:
+        return None
+    result = await session.execute(
+        select(AtRiskEntry).where(AtRiskEntry.id == canonical, AtRiskEntry.company_id == company_id)
+    )
+    return result.scalar_one_or_none()
+
+
+async def _clash(
+    session: AsyncSession, company_id: str, category: Category, key: str, exclude_id: str | None
+) -> str | None:
+    query = select(AtRiskEntry.name).where(
+        AtRiskEntry.company_id == company_id,
+        AtRiskEntry.category == category,
+        AtRiskEntry.name_key == key,
+    )
+    if exclude_id is not None:
+        query = query.where(AtRiskEntry.id != exclude_id)
+    return (await session.execute(query)).scalar_one_or_none()
+
+
+async def list_entries(
+    db: Database,
+    company_id: str,
+    category: Category | None = None,
+    active: bool | None = None,
+) -> Sequence[EntryRow]:
+    """Entries in display order: category, then position, then name.
+
+    One SELECT of the listed columns, walking the listing index in its own order.
+    """
+    query = select(*_LISTING_COLUMNS).where(AtRiskEntry.company_id == company_id)
+    if category is not None:
+        query = query.where(AtRiskEntry.category == category)
+    if active is not None:
+        query = query.where(AtRiskEntry.active == active)
+    query = query.order_by(AtRiskEntry.category, AtRiskEntry.position, AtRiskEntry.name_key)
+    async with db.read() as session:
+        return (await session.execute(query)).all()
+
+
+async def get_entry(db: Database, company_id: str, entry_id: str) -> AtRiskEntry | None:
+    async with db.read() as session:
+        return await _find(session, company_id, entry_id)
+
+
+async def add_entry(
+    db: Database, company_id: str, category: Category, name: str, active: bool = True
+) -> AtRiskEntry:
+    clean, key = _checked_name(name)
+    try:
+        async with db.write() as session:
+            await changes.claim(session, company_id, Area.LISTS)
+            count, last = (
+                await session.execute(
+                    select(func.count(), func.max(AtRiskEntry.position)).where(
+                        AtRiskEntry.company_id == company_id, AtRiskEntry.category == category
+                    )
+                )
+            ).one()
+            if count >= CATEGORY_MAX_ENTRIES:
+                raise ValidationFailed(
+                    "category",
+                    f"{category.title} already holds {CATEGORY_MAX_ENTRIES:,} entries, the most "
+                    "a category can hold. Delete or reuse an entry instead.",
+                )
+            if existing := await _clash(session, company_id, category, key, None):
+                raise _duplicate(category, existing)
+            now = utcnow()
+            entry = AtRiskEntry(
+                company_id=company_id,
+                category=category,
+                name=clean,
+                name_key=key,
+                active=active,
+                position=(last or 0) + 1,
+                version=1,
+                created_at=now,
+                updated_at=now,
+            )
+            session.add(entry)
+            await session.flush()
+            _record(session, entry, Action.CREATE)
+    except IntegrityError:
+        # Writers of a company queue on its claim, so only a writer that skipped it gets here.
+        raise _duplicate(category, clean) from None
+    return entry
+
+
+async def update_entry(
+    db: Database,
+    company_id: str,
+    entry_id: str,
+    *,
+    name: str | None = None,
+    active: bool | None = None,
+    expected_version: int | None = None,
+) -> AtRiskEntry:
+    """Change the name and/or active flag; the version goes up by one if anything changed."""
+    if name is None and active is None:
+        raise ValidationFailed("input", "Give a new name, a new active value, or both.")
+    checked = _checked_name(name) if name is not None else None
+    category: Category | None = None
+    try:
+        async with db.write() as session:
+            await changes.claim(session, company_id, Area.LISTS)
+            entry = await _find(session, company_id, entry_id)
+            if entry is None:
+                raise NotFound(entry_id)
+            category = entry.category
+            if expected_version is not None and expected_version != entry.version:
+                session.expunge(entry)  # keep its values through the rollback
+                raise VersionConflict(entry, expected_version)
+            changed = False
+            if checked is not None and checked[0] != entry.name:
+                clean, key = checked
+                if existing := await _clash(session, company_id, entry.category, key, entry.id):
+                    raise _duplicate(entry.category, existing)
+                entry.name, entry.name_key = clean, key
+                changed = True
+            if active is not None and active != entry.active:
+                entry.active = active
+                changed = True
+            if changed:
+                entry.version += 1
+                entry.updated_at = utcnow()
+                await session.flush()
+                _record(session, entry, Action.UPDATE)
+    except IntegrityError:
+        assert checked is not None
+        assert category is not None
+        raise _duplicate(category, checked[0]) from None
+    return entry
+
+
+async def delete_entry(db: Database, company_id: str, entry_id: str) -> str:
+    """Remove the entry for good; returns its id."""
+    async with db.write() as session:
+        await changes.claim(session, company_id, Area.LISTS)
+        entry = await _find(session, company_id, entry_id)
+        if entry is None:
+            raise NotFound(entry_id)
+        await session.delete(entry)
+        _record(session, entry, Action.DELETE)
+        return entry.id

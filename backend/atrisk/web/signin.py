@@ -1,0 +1,113 @@
+"""Signing in and out over HTTP: POST /auth/login and /auth/logout.
+
+A successful sign-in answers with who is now signed in, the same data as the `me` field.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from datetime import timedelta
+from enum import Enum
+from typing import Any
+
+import orjson
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+from atrisk.db.database import Database
+from atrisk.graphql.types.accounts import Viewer
+from atrisk.services import sessions, throttle, users
+from atrisk.settings import Settings
+from atrisk.web.caller import SESSION_COOKIE
+
+WRONG_CREDENTIALS = "Email or password is incorrect."
+# The largest body /auth/* accepts (the one request-body limit, BodySizeLimit, applies it).
+LOGIN_BODY_LIMIT = 4096
+
+
+def _error(status: int, code: str, message: str, **headers: str) -> JSONResponse:
+    return JSONResponse({"error": code, "message": message}, status_code=status, headers=headers)
+
+
+def _plain(value: Any) -> Any:
+    """A dataclass's dict with enum members as their values, ready for JSON."""
+    if isinstance(value, dict):
+        return {key: _plain(item) for key, item in value.items()}
+    return value.value if isinstance(value, Enum) else value
+
+
+async def _credentials(request: Request) -> tuple[str, str] | None:
+    try:
+        body = orjson.loads(await request.body())
+    except orjson.JSONDecodeError:
+        return None
+    if not isinstance(body, dict):
+        return None
+    email, password = body.get("email"), body.get("password")
+    if not isinstance(email, str) or not isinstance(password, str):
+        return None
+    return email, password
+
+
+async def login(request: Request) -> Response:
+    db: Database = request.app.state.db
+    settings: Settings = request.app.state.settings
+    credentials = await _credentials(request)
+    if credentials is None:
+        return _error(400, "BAD_REQUEST", 'Send JSON like {"email": "...", "password": "..."}.')
+    email, password = credentials
+    address = request.client.host if request.client else "unknown"
+    account = throttle.account_limit(settings.signing_key, email)
+    limits = [account, throttle.address_limit(settings.signing_key, address)]
+    if wait := await throttle.seconds_blocked(db, limits):
+        minutes = max(1, round(wait / 60))
+        return _error(
+            429,
+            "TOO_MANY_ATTEMPTS",
+            f"Too many failed sign-in attempts. Try again in {minutes} minute"
+            f"{'s' if minutes != 1 else ''}.",
+            **{"Retry-After": str(wait)},
+        )
+    user = await users.check_password(db, email, password)
+    if user is None:
+        await throttle.record_failure(db, limits)
+        return _error(401, "INVALID_CREDENTIALS", WRONG_CREDENTIALS)
+    await throttle.forget(db, account)
+    lifetime = timedelta(minutes=settings.session_ttl_minutes)
+    session_id, _ = await sessions.start_session(db, settings.signing_key, user.id, lifetime)
+    caller = await sessions.caller_from_session(db, settings.signing_key, session_id)
+    assert caller is not None
+    response = JSONResponse(_plain(asdict(Viewer.from_caller(caller))))
+    response.set_cookie(
+        SESSION_COOKIE,
+        session_id,
+        max_age=int(lifetime.total_seconds()),
+        path="/",
+        secure=settings.cookie_secure or request.url.scheme == "https",
+        httponly=True,
+        samesite="lax",
+    )
+    return response
+
+
+async def logout(request: Request) -> Response:
+    db: Database = request.app.state.db
+    settings: Settings = request.app.state.settings
+    if session_id := request.cookies.get(SESSION_COOKIE):
+        await sessions.end_session(db, settings.signing_key, session_id)
+    response = Response(status_code=204)
+    response.delete_cookie(
+        SESSION_COOKIE,
+        path="/",
+        secure=settings.cookie_secure or request.url.scheme == "https",
+        httponly=True,
+        samesite="lax",
+    )
+    return response
+
+
+routes = [
+    Route("/auth/login", login, methods=["POST"]),
+    Route("/auth/logout", logout, methods=["POST"]),
+]

@@ -1,0 +1,144 @@
+"""The account commands of `atrisk`, and production start-up, run as real processes."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx
+import pytest
+
+from atrisk.app import create_app
+from atrisk.services.companies import DEMO_ADMIN_EMAIL, DEMO_ADMIN_PASSWORD
+from atrisk.settings import Settings
+from tests.cli.test_cli import run
+from tests.utils.accounts import http_client
+from tests.utils.graphql import post
+from tests.utils.server import running_server, server_env
+
+ME = "{ me { email role company { name } } }"
+SECRET = "k" * 40
+
+
+@pytest.fixture
+def env(sqlite_url):
+    return server_env(sqlite_url)
+
+
+async def as_user(database_url: str, email: str, password: str) -> dict[str, Any]:
+    app = create_app(Settings(database_url=database_url, seed_demo=False))
+    async with app.router.lifespan_context(app), http_client(app) as client:
+        login = await client.post("/auth/login", json={"email": email, "password": password})
+        assert login.status_code == 200, login.text
+        return await post(client, ME)
+
+
+async def as_token(database_url: str, token: str) -> dict[str, Any]:
+    app = create_app(Settings(database_url=database_url, seed_demo=False))
+    headers = {"Authorization": f"Bearer {token}"}
+    async with app.router.lifespan_context(app), http_client(app, headers=headers) as client:
+        return await post(client, ME)
+
+
+async def test_create_company_with_a_generated_password(env, sqlite_url):
+    result = run("create-company", "Acme Alarms", "--admin-email", "Boss@Acme.example", env=env)
+    assert result.returncode == 0, result.stderr
+    assert "created company 'Acme Alarms' with admin boss@acme.example" in result.stdout
+    password = result.stdout.split("password (shown once): ")[1].strip()
+    assert len(password) >= 16
+    me = await as_user(sqlite_url, "boss@acme.example", password)
+    assert me["data"]["me"] == {
+        "email": "boss@acme.example",
+        "role": "ADMIN",
+        "company": {"name": "Acme Alarms"},
+    }
+
+
+async def test_create_user_and_tokens(env, sqlite_url):
+    created = run(
+        "create-company", "Acme Alarms", "--admin-email", "a@acme.example",
+        "--password", "first password", env=env,
+    )  # fmt: skip
+    assert created.returncode == 0, created.stderr
+    assert "shown once" not in created.stdout
+
+    viewer = run(
+        "create-user", "--company", "Acme Alarms", "--email", "v@acme.example",
+        "--role", "viewer", "--password", "viewer password", env=env,
+    )  # fmt: skip
+    assert viewer.returncode == 0, viewer.stderr
+    me = await as_user(sqlite_url, "v@acme.example", "viewer password")
+    assert me["data"]["me"]["role"] == "VIEWER"
+
+    token = run("create-token", "--company", "Acme Alarms", "--name", "picker app", env=env)
+    assert token.returncode == 0, token.stderr
+    value = token.stdout.strip()
+    assert value.startswith("atr_")
+    assert "shown only now" in token.stderr
+    me = await as_token(sqlite_url, value)
+    assert me["data"]["me"] == {"email": None, "role": "VIEWER", "company": {"name": "Acme Alarms"}}
+
+    again = run("create-token", "--company", "Acme Alarms", "--name", "picker app", env=env)
+    assert again.returncode == 1
+    assert 'already has a token named "picker app"' in again.stderr
+
+    revoked = run("revoke-token", "--company", "Acme Alarms", "--name", "picker app", env=env)
+    assert revoked.returncode == 0, revoked.stderr
+    me = await as_token(sqlite_url, value)
+    assert me["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
+
+    twice = run("revoke-token", "--company", "Acme Alarms", "--name", "picker app", env=env)
+    assert twice.returncode == 1
+    assert "has no token named 'picker app'" in twice.stderr
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["create-user", "--company", "Nobody Inc", "--email", "x@y.z", "--role", "admin"],
+         "no company is named 'Nobody Inc'"),
+        (["create-token", "--company", "Nobody Inc", "--name", "t"], "no company is named"),
+        (["create-company", "Acme Alarms", "--admin-email", "not-an-email"],
+         "Email must look like name@example.com"),
+        (["create-company", "Acme Alarms", "--admin-email", "a@b.c", "--password", "short"],
+         "Password must be at least 8 characters"),
+    ],
+)  # fmt: skip
+def test_account_commands_refuse_bad_input_clearly(env, args, message):
+    result = run(*args, env=env)
+    assert result.returncode == 1
+    assert message in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_one_email_is_one_account(env):
+    first = run("create-company", "Acme Alarms", "--admin-email", "a@b.example", env=env)
+    second = run("create-company", "Beta Security", "--admin-email", "A@B.example", env=env)
+    assert first.returncode == 0
+    assert second.returncode == 1
+    assert "An account with the email a@b.example already exists." in second.stderr
+    user = run(
+        "create-user", "--company", "Acme Alarms", "--email", "a@b.example", "--role", "viewer",
+        env=env,
+    )  # fmt: skip
+    assert user.returncode == 1
+
+
+def test_production_refuses_to_start_without_a_secret_key(env):
+    result = run("serve", "--port", "1", env={**env, "ATRISK_ENV": "production"})
+    assert result.returncode == 2
+    assert "ATRISK_SECRET_KEY must be set in production" in result.stderr
+
+
+def test_production_has_no_default_account(tmp_path, sqlite_url):
+    env = server_env(sqlite_url, ATRISK_ENV="production", ATRISK_SECRET_KEY=SECRET)
+    with running_server(env, tmp_path) as server:
+        login = httpx.post(
+            f"{server.base_url}/auth/login",
+            json={"email": DEMO_ADMIN_EMAIL, "password": DEMO_ADMIN_PASSWORD},
+        )
+        ide = httpx.get(f"{server.base_url}/graphql", headers={"accept": "text/html"})
+        output = server.output()
+    assert login.status_code == 401
+    assert ide.status_code == 404
+    assert "development sign-in" not in output
+    assert DEMO_ADMIN_PASSWORD not in output

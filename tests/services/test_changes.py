@@ -1,0 +1,76 @@
+"""The change recorder: versions bumped in the writing transaction, changes handed to
+in-process subscribers only after commit, and no write of company data without it."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import update
+
+from atrisk.db.database import Database
+from atrisk.domain.changes import Action, Area, Entity
+from atrisk.domain.picklists import Category
+from atrisk.models.picklists import AtRiskEntry
+from atrisk.services import changes, picklists
+from atrisk.services.changes import Change
+from tests.utils.changes_guard import UnrecordedWrite
+
+
+@pytest.fixture
+def published():
+    seen: list[Change] = []
+    unsubscribe = changes.subscribe(seen.append)
+    yield seen
+    unsubscribe()
+
+
+async def test_subscribers_get_each_change_after_commit(db, company, published):
+    entry = await picklists.add_entry(db, company.id, Category.REASON, "Moved away")
+    await picklists.update_entry(db, company.id, entry.id, name="Moved abroad")
+    await picklists.delete_entry(db, company.id, entry.id)
+    assert [(c.entity, c.entity_id, c.action, c.version) for c in published] == [
+        (Entity.AT_RISK_ENTRY, entry.id, Action.CREATE, 1),
+        (Entity.AT_RISK_ENTRY, entry.id, Action.UPDATE, 2),
+        (Entity.AT_RISK_ENTRY, entry.id, Action.DELETE, None),
+    ]
+    assert {c.company_id for c in published} == {company.id}
+    assert {c.area for c in published} == {Area.LISTS}
+
+
+async def record_deletion(db: Database, company_id: str, area: Area, then_fail: bool) -> None:
+    async with db.write() as session:
+        await changes.claim(session, company_id, area)
+        changes.record(session, Change(company_id, Entity.AT_RISK_ENTRY, "x", Action.DELETE))
+        if then_fail:
+            raise RuntimeError("boom")
+
+
+async def test_nothing_is_published_when_the_transaction_rolls_back(db, company, published):
+    with pytest.raises(RuntimeError, match="boom"):
+        await record_deletion(db, company.id, Area.LISTS, then_fail=True)
+    assert published == []
+    await record_deletion(db, company.id, Area.LISTS, then_fail=False)
+    assert len(published) == 1
+
+
+async def test_a_change_of_an_unclaimed_area_is_refused(db, company):
+    with pytest.raises(RuntimeError, match="without claiming"):
+        await record_deletion(db, company.id, Area.ACCOUNTS, then_fail=False)
+
+
+async def test_a_use_case_opens_one_write_transaction(db: Database, company):
+    async with db.write():
+        with pytest.raises(RuntimeError, match="already open"):
+            async with db.write():
+                pass
+
+
+async def test_a_write_without_the_recorder_fails_to_commit(db, company):
+    entry = await picklists.add_entry(db, company.id, Category.REASON, "Moved away")
+    with pytest.raises(UnrecordedWrite, match="UPDATE at_risk_entries"):
+        async with db.write() as session:
+            await session.execute(
+                update(AtRiskEntry).where(AtRiskEntry.id == entry.id).values(active=False)
+            )
+    unchanged = await picklists.get_entry(db, company.id, entry.id)
+    assert unchanged is not None
+    assert unchanged.active is True
