@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import asyncio
 import cProfile
-import dataclasses
 import io
 import json
 import pstats
@@ -87,7 +86,7 @@ async def profile(database_url: str, admin_query: str) -> dict[str, Any]:
             "DATABASE_URL": database_url,
             "ATRISK_SECRET_KEY": secrets.token_urlsafe(32),
         }
-        settings = dataclasses.replace(Settings.from_env(environment), read_cache_mb=cache_mb)
+        settings = Settings.from_env(environment).model_copy(update={"read_cache_mb": cache_mb})
         app = build_app(settings, {"admin": b"{}"})
         async with app.router.lifespan_context(app):
             company = await find_company(app.state.db, DEMO_COMPANY)

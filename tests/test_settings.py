@@ -42,6 +42,9 @@ def test_operations_values_are_read() -> None:
         ("ATRISK_DB_CONNECT_TIMEOUT", "0", "ATRISK_DB_CONNECT_TIMEOUT must be between 1 and 120"),
         ("ATRISK_SHUTDOWN_TIMEOUT", "0", "ATRISK_SHUTDOWN_TIMEOUT must be between 1 and 3600"),
         ("ATRISK_LOG_FORMAT", "xml", "ATRISK_LOG_FORMAT must be json or text"),
+        ("ATRISK_LOG_LEVEL", "loud", "ATRISK_LOG_LEVEL must be DEBUG, INFO, WARNING, ERROR or"),
+        ("ATRISK_ACCESS_LOG", "sometimes", "ATRISK_ACCESS_LOG must be true or false"),
+        ("ATRISK_ENV", "staging", "ATRISK_ENV must be development or production"),
     ],
 )
 def test_bad_operations_values_are_refused(name: str, value: str, message: str) -> None:
@@ -52,3 +55,14 @@ def test_bad_operations_values_are_refused(name: str, value: str, message: str) 
 def test_the_database_label_hides_the_password() -> None:
     settings = Settings.from_env({"DATABASE_URL": "postgresql://atrisk:s3cret@db:5432/atrisk"})
     assert settings.database_label == "postgresql+asyncpg://atrisk:***@db:5432/atrisk"
+
+
+def test_the_process_environment_is_read_and_an_explicit_one_replaces_it(monkeypatch) -> None:
+    monkeypatch.setenv("ATRISK_PORT", "9001")
+    monkeypatch.setenv("ATRISK_ENV", "production")
+    monkeypatch.setenv("ATRISK_SECRET_KEY", "s" * 32)
+    from_process = Settings.from_env()
+    assert (from_process.port, from_process.is_production) == (9001, True)
+    assert from_process.graphql_ide is False  # production's default
+    given = Settings.from_env({"atrisk_port": "9002"})
+    assert (given.port, given.is_production, given.graphql_ide) == (9002, False, True)

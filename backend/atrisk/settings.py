@@ -1,17 +1,32 @@
-"""One settings object, read from the environment (see README, "Configuration")."""
+"""One settings object, read from the environment (see README, "Configuration").
+
+Every field is read from `ATRISK_<FIELD>` (`DATABASE_URL` for the database) by
+pydantic-settings, checked against its type and bounds, and a bad value is refused with a
+`SettingsError` that names the variable. Some defaults depend on `ATRISK_ENV`: production
+turns the IDE, introspection, the demo data and the access log off, and the Secure cookie on.
+"""
 
 from __future__ import annotations
 
-import os
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Any, Literal
 
+from annotated_types import Ge, Le
+from pydantic import BeforeValidator, Field, ValidationError, field_validator, model_validator
+from pydantic_settings import (
+    BaseSettings,
+    NoDecode,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+)
 from sqlalchemy.engine import make_url
 
 Environment = Literal["development", "production"]
 LogFormat = Literal["json", "text"]
+LogLevel = Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"]
 
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///data/atrisk.db"
 SECRET_KEY_MIN_LENGTH = 32
@@ -24,6 +39,17 @@ DEFAULT_GRAPHQL_MAX_DEPTH = 8
 DEFAULT_GRAPHQL_MAX_ALIASES = 20
 DEFAULT_GRAPHQL_MAX_TOKENS = 2000
 DEFAULT_MAX_REQUEST_BYTES = 256 * 1024
+
+ENV_PREFIX = "ATRISK_"
+# Defaults that differ in production: (development, production).
+_BY_ENVIRONMENT: dict[str, tuple[bool | str, bool | str]] = {
+    "graphql_ide": (True, False),
+    "graphql_introspection": (True, False),
+    "seed_demo": (True, False),
+    "access_log": (True, False),
+    "cookie_secure": (False, True),
+    "log_format": ("text", "json"),
+}
 
 
 class SettingsError(ValueError):
@@ -46,96 +72,150 @@ def normalise_database_url(url: str) -> str:
     )
 
 
-def _bool(value: str, name: str) -> bool:
-    lowered = value.strip().lower()
-    if lowered in {"1", "true", "yes", "on"}:
-        return True
-    if lowered in {"0", "false", "no", "off"}:
-        return False
-    raise SettingsError(f"{name} must be true or false, not {value!r}")
+def _lowered(value: Any) -> Any:
+    return value.strip().lower() if isinstance(value, str) else value
 
 
-def _int(value: str, name: str, low: int, high: int) -> int:
-    try:
-        number = int(value)
-    except ValueError:
-        raise SettingsError(f"{name} must be a whole number, not {value!r}") from None
-    if not low <= number <= high:
-        raise SettingsError(f"{name} must be between {low} and {high}, not {number}")
-    return number
+def _uppered(value: Any) -> Any:
+    return value.strip().upper() if isinstance(value, str) else value
 
 
-def _log_format(value: str) -> LogFormat:
-    lowered = value.strip().lower()
-    if lowered == "json":
-        return "json"
-    if lowered == "text":
-        return "text"
-    raise SettingsError(f"ATRISK_LOG_FORMAT must be json or text, not {value!r}")
+def _stripped(value: Any) -> Any:
+    return value.strip() if isinstance(value, str) else value
 
 
-def _origins(value: str) -> tuple[str, ...]:
-    origins = tuple(part.strip().rstrip("/") for part in value.split(",") if part.strip())
-    for origin in origins:
-        scheme, _, rest = origin.partition("://")
-        if scheme not in {"http", "https"} or not rest or "/" in rest or origin == "*":
-            raise SettingsError(
-                "ATRISK_CORS_ORIGINS must be a comma-separated list of origins like "
-                f"https://app.example.com, not {origin!r}"
-            )
-    return origins
+def _origins(value: Any) -> Any:
+    if isinstance(value, str):
+        value = [part.strip().rstrip("/") for part in value.split(",") if part.strip()]
+    return tuple(value)
 
 
-@dataclass(frozen=True, slots=True)
-class Settings:
-    env: Environment = "development"
-    database_url: str = DEFAULT_DATABASE_URL
+Flag = Annotated[bool, BeforeValidator(_stripped)]
+Count = Annotated[int, BeforeValidator(_stripped)]
+
+# An explicit mapping given to `Settings.from_env` replaces the process environment.
+_explicit_environ: ContextVar[bool] = ContextVar("atrisk_explicit_environ", default=False)
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_prefix=ENV_PREFIX,
+        case_sensitive=False,
+        extra="ignore",
+        frozen=True,
+        validate_by_name=True,
+        validate_default=True,
+    )
+
+    env: Annotated[Environment, BeforeValidator(_lowered)] = "development"
+    database_url: str = Field(DEFAULT_DATABASE_URL, validation_alias="DATABASE_URL")
     secret_key: str | None = None
     host: str = "127.0.0.1"
-    port: int = 8000
-    graphql_ide: bool = True
-    graphql_introspection: bool = True
-    seed_demo: bool = True
-    log_level: str = "INFO"
-    read_cache_mb: int = 16
+    port: Annotated[Count, Ge(1), Le(65535)] = 8000
+    graphql_ide: Flag = True
+    graphql_introspection: Flag = True
+    seed_demo: Flag = True
+    log_level: Annotated[LogLevel, BeforeValidator(_uppered)] = "INFO"
+    read_cache_mb: Annotated[Count, Ge(0), Le(4096)] = 16
     # Operations: processes, waiting for the database, shutdown, log lines.
-    workers: int = 1
-    db_wait_seconds: int = 30
-    db_connect_timeout: int = 5
-    shutdown_timeout: int = 30
-    log_format: LogFormat = "text"
-    access_log: bool = True
-    session_ttl_minutes: int = 720
-    cookie_secure: bool = False
-    cors_origins: tuple[str, ...] = ()
+    workers: Annotated[Count, Ge(1), Le(64)] = 1
+    db_wait_seconds: Annotated[Count, Ge(0), Le(3600)] = 30
+    db_connect_timeout: Annotated[Count, Ge(1), Le(120)] = 5
+    shutdown_timeout: Annotated[Count, Ge(1), Le(3600)] = 30
+    log_format: Annotated[LogFormat, BeforeValidator(_lowered)] = "text"
+    access_log: Flag = True
+    session_ttl_minutes: Annotated[Count, Ge(1), Le(60 * 24 * 90)] = 720
+    cookie_secure: Flag = False
+    cors_origins: Annotated[tuple[str, ...], NoDecode, BeforeValidator(_origins)] = ()
+    graphql_max_depth: Annotated[Count, Ge(1), Le(100)] = DEFAULT_GRAPHQL_MAX_DEPTH
+    graphql_max_aliases: Annotated[Count, Ge(0), Le(1000)] = DEFAULT_GRAPHQL_MAX_ALIASES
+    graphql_max_tokens: Annotated[Count, Ge(100), Le(1_000_000)] = DEFAULT_GRAPHQL_MAX_TOKENS
+    max_request_bytes: Annotated[Count, Ge(1024), Le(64 * 1024 * 1024)] = DEFAULT_MAX_REQUEST_BYTES
 
-    def __post_init__(self) -> None:
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        if _explicit_environ.get():
+            return (init_settings,)
+        return (init_settings, env_settings)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _environment_defaults(cls, data: Any) -> Any:
+        if not isinstance(data, dict):
+            return data
+        production = _lowered(data.get("env", "development")) == "production"
+        for name, defaults in _BY_ENVIRONMENT.items():
+            data.setdefault(name, defaults[production])
+        if data.get("secret_key") == "":
+            data["secret_key"] = None
+        return data
+
+    @field_validator("database_url", mode="before")
+    @classmethod
+    def _database_url(cls, value: Any) -> Any:
+        return normalise_database_url(value) if isinstance(value, str) else value
+
+    @field_validator("cors_origins")
+    @classmethod
+    def _cors_origins(cls, origins: tuple[str, ...]) -> tuple[str, ...]:
+        for origin in origins:
+            scheme, _, rest = origin.partition("://")
+            if scheme not in {"http", "https"} or not rest or "/" in rest or origin == "*":
+                raise ValueError(
+                    "ATRISK_CORS_ORIGINS must be a comma-separated list of origins like "
+                    f"https://app.example.com, not {origin!r}"
+                )
+        return origins
+
+    @model_validator(mode="after")
+    def _production_needs(self) -> Settings:
         if not self.is_production:
-            return
+            return self
         if not self.secret_key:
-            raise SettingsError(
+            raise ValueError(
                 "ATRISK_SECRET_KEY must be set in production; generate one with "
                 "python -c 'import secrets; print(secrets.token_urlsafe(32))'"
             )
         if len(self.secret_key) < SECRET_KEY_MIN_LENGTH:
-            raise SettingsError(
+            raise ValueError(
                 f"ATRISK_SECRET_KEY must be at least {SECRET_KEY_MIN_LENGTH} characters long"
             )
         if self.seed_demo:
-            raise SettingsError(
+            raise ValueError(
                 "ATRISK_SEED_DEMO creates an account with a published password; "
                 "it is for development only"
             )
+        return self
+
+    def __init__(self, **values: Any) -> None:
+        try:
+            super().__init__(**values)
+        except ValidationError as error:
+            raise SettingsError(_explain(error)) from None
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
+        """The settings of `environ`, or of the process environment when it is None."""
+        if environ is None:
+            return cls()
+        given = {variable.upper(): value for variable, value in environ.items()}
+        values = {
+            name: given[variable] for name, variable in ENV_NAMES.items() if variable in given
+        }
+        with _only_given_values():
+            return cls(**values)
 
     @property
     def signing_key(self) -> bytes:
         """The key of the stored session and token hashes."""
         return (self.secret_key or DEVELOPMENT_SECRET_KEY).encode()
-
-    graphql_max_depth: int = DEFAULT_GRAPHQL_MAX_DEPTH
-    graphql_max_aliases: int = DEFAULT_GRAPHQL_MAX_ALIASES
-    graphql_max_tokens: int = DEFAULT_GRAPHQL_MAX_TOKENS
-    max_request_bytes: int = DEFAULT_MAX_REQUEST_BYTES
 
     @property
     def is_production(self) -> bool:
@@ -161,79 +241,48 @@ class Settings:
             return None
         return Path(path)
 
-    @classmethod
-    def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
-        env = os.environ if environ is None else environ
-        mode = env.get("ATRISK_ENV", "development").strip().lower()
-        if mode not in {"development", "production"}:
-            raise SettingsError(f"ATRISK_ENV must be development or production, not {mode!r}")
-        production = mode == "production"
-        ide_default = "false" if production else "true"
-        return cls(
-            env="production" if production else "development",
-            database_url=normalise_database_url(env.get("DATABASE_URL", DEFAULT_DATABASE_URL)),
-            secret_key=env.get("ATRISK_SECRET_KEY") or None,
-            host=env.get("ATRISK_HOST", "127.0.0.1"),
-            port=_int(env.get("ATRISK_PORT", "8000"), "ATRISK_PORT", 1, 65535),
-            graphql_ide=_bool(env.get("ATRISK_GRAPHQL_IDE", ide_default), "ATRISK_GRAPHQL_IDE"),
-            graphql_introspection=_bool(
-                env.get("ATRISK_GRAPHQL_INTROSPECTION", ide_default),
-                "ATRISK_GRAPHQL_INTROSPECTION",
-            ),
-            seed_demo=_bool(
-                env.get("ATRISK_SEED_DEMO", "false" if production else "true"), "ATRISK_SEED_DEMO"
-            ),
-            log_level=env.get("ATRISK_LOG_LEVEL", "INFO").upper(),
-            read_cache_mb=_int(
-                env.get("ATRISK_READ_CACHE_MB", "16"), "ATRISK_READ_CACHE_MB", 0, 4096
-            ),
-            workers=_int(env.get("ATRISK_WORKERS", "1"), "ATRISK_WORKERS", 1, 64),
-            db_wait_seconds=_int(
-                env.get("ATRISK_DB_WAIT_SECONDS", "30"), "ATRISK_DB_WAIT_SECONDS", 0, 3600
-            ),
-            db_connect_timeout=_int(
-                env.get("ATRISK_DB_CONNECT_TIMEOUT", "5"), "ATRISK_DB_CONNECT_TIMEOUT", 1, 120
-            ),
-            shutdown_timeout=_int(
-                env.get("ATRISK_SHUTDOWN_TIMEOUT", "30"), "ATRISK_SHUTDOWN_TIMEOUT", 1, 3600
-            ),
-            log_format=_log_format(env.get("ATRISK_LOG_FORMAT", "json" if production else "text")),
-            access_log=_bool(
-                env.get("ATRISK_ACCESS_LOG", "false" if production else "true"), "ATRISK_ACCESS_LOG"
-            ),
-            session_ttl_minutes=_int(
-                env.get("ATRISK_SESSION_TTL_MINUTES", "720"),
-                "ATRISK_SESSION_TTL_MINUTES",
-                1,
-                60 * 24 * 90,
-            ),
-            cookie_secure=_bool(
-                env.get("ATRISK_COOKIE_SECURE", "true" if production else "false"),
-                "ATRISK_COOKIE_SECURE",
-            ),
-            cors_origins=_origins(env.get("ATRISK_CORS_ORIGINS", "")),
-            graphql_max_depth=_int(
-                env.get("ATRISK_GRAPHQL_MAX_DEPTH", str(DEFAULT_GRAPHQL_MAX_DEPTH)),
-                "ATRISK_GRAPHQL_MAX_DEPTH",
-                1,
-                100,
-            ),
-            graphql_max_aliases=_int(
-                env.get("ATRISK_GRAPHQL_MAX_ALIASES", str(DEFAULT_GRAPHQL_MAX_ALIASES)),
-                "ATRISK_GRAPHQL_MAX_ALIASES",
-                0,
-                1000,
-            ),
-            graphql_max_tokens=_int(
-                env.get("ATRISK_GRAPHQL_MAX_TOKENS", str(DEFAULT_GRAPHQL_MAX_TOKENS)),
-                "ATRISK_GRAPHQL_MAX_TOKENS",
-                100,
-                1_000_000,
-            ),
-            max_request_bytes=_int(
-                env.get("ATRISK_MAX_REQUEST_BYTES", str(DEFAULT_MAX_REQUEST_BYTES)),
-                "ATRISK_MAX_REQUEST_BYTES",
-                1024,
-                64 * 1024 * 1024,
-            ),
-        )
+
+# Field name -> the environment variable it is read from.
+ENV_NAMES: dict[str, str] = {
+    name: (field.validation_alias if isinstance(field.validation_alias, str) else None)
+    or ENV_PREFIX + name.upper()
+    for name, field in Settings.model_fields.items()
+}
+
+
+@contextmanager
+def _only_given_values() -> Iterator[None]:
+    marker = _explicit_environ.set(True)
+    try:
+        yield
+    finally:
+        _explicit_environ.reset(marker)
+
+
+def _explain(error: ValidationError) -> str:
+    """The first problem of `error`, in the words of the variable that caused it."""
+    problem = error.errors(include_url=False)[0]
+    location = problem["loc"]
+    name = ENV_NAMES.get(str(location[0]), str(location[0])) if location else None
+    given = problem.get("input")
+    kind = problem["type"]
+    if kind == "value_error" or name is None:
+        return str(problem.get("ctx", {}).get("error", problem["msg"]))
+    if kind in {"int_parsing", "int_from_float", "int_type"}:
+        return f"{name} must be a whole number, not {given!r}"
+    if kind in {"greater_than_equal", "less_than_equal"}:
+        low, high = _bounds(str(location[0]))
+        return f"{name} must be between {low} and {high}, not {given}"
+    if kind in {"bool_parsing", "bool_type"}:
+        return f"{name} must be true or false, not {given!r}"
+    if kind == "literal_error":
+        expected = problem.get("ctx", {}).get("expected", "")
+        return f"{name} must be {expected.replace(chr(39), '')}, not {given!r}"
+    return f"{name}: {problem['msg']}"
+
+
+def _bounds(field: str) -> tuple[object, object]:
+    metadata = Settings.model_fields[field].metadata
+    low = next((item.ge for item in metadata if isinstance(item, Ge)), None)
+    high = next((item.le for item in metadata if isinstance(item, Le)), None)
+    return low, high

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import base64
-import dataclasses
 import hashlib
 import re
 
@@ -34,7 +33,7 @@ async def test_the_ide_page_uses_only_vendored_assets_that_match_their_hashes(cl
 
 
 async def test_the_ide_assets_are_not_served_when_the_ide_is_off(database_url):
-    settings = dataclasses.replace(settings_for(database_url), graphql_ide=False)
+    settings = settings_for(database_url).model_copy(update={"graphql_ide": False})
     app = create_app(settings)
     transport = httpx.ASGITransport(app=app)
     async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as http:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import AsyncIterator, Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -52,7 +51,7 @@ async def add_reasons(api: Api, start: int, stop: int) -> None:
 async def app(request, database_url: str) -> AsyncIterator[Any]:
     settings = fixtures.settings_for(database_url)
     if request.param == "cache off":
-        settings = dataclasses.replace(settings, read_cache_mb=0)
+        settings = settings.model_copy(update={"read_cache_mb": 0})
     application = create_app(settings)
     async with application.router.lifespan_context(application):
         yield application

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import dataclasses
 import gc
 import logging
 import sys
@@ -33,11 +32,12 @@ def serve(settings: Settings, args: argparse.Namespace) -> int:
 
     from atrisk.app import create_app
 
-    settings = dataclasses.replace(
-        settings,
-        host=args.host or settings.host,
-        port=args.port or settings.port,
-        workers=args.workers or settings.workers,
+    settings = settings.model_copy(
+        update={
+            "host": args.host or settings.host,
+            "port": args.port or settings.port,
+            "workers": args.workers or settings.workers,
+        }
     )
     # Wait for the database and migrate once, before any worker starts.
     try:
