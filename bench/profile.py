@@ -15,10 +15,15 @@ import json
 import pstats
 import secrets
 import sys
+import time
 from typing import Any
 
+from sqlalchemy import bindparam, select
 from starlette.types import ASGIApp, Message
 
+from atrisk.db.database import Database
+from atrisk.models.accounts import ApiToken
+from atrisk.models.companies import Company
 from atrisk.services import tokens
 from atrisk.services.companies import DEMO_COMPANY, find_company
 from atrisk.settings import Settings
@@ -114,9 +119,46 @@ async def profile(database_url: str, admin_query: str) -> dict[str, Any]:
     return results
 
 
+LOOKUPS = 2000
+
+
+async def lookups(database_url: str) -> dict[str, float]:
+    """Microseconds per credential lookup (an API token, joined with its company's versions):
+    `Database.lookup` (in the event loop's thread on SQLite) against the async driver."""
+    settings = Settings.from_env({"DATABASE_URL": database_url, "ATRISK_SEED_DEMO": "false"})
+    db = Database(settings)
+    statement = (
+        select(ApiToken.id, Company.name, Company.lists_version, Company.accounts_version)
+        .join(Company, Company.id == ApiToken.company_id)
+        .where(ApiToken.token_hash == bindparam("token_hash"))
+    )
+    parameters = {"token_hash": "0" * 64}
+
+    async def through_driver() -> None:
+        async with db.read_connection() as connection:
+            (await connection.execute(statement, parameters)).all()
+
+    async def through_lookup() -> None:
+        await db.lookup(statement, parameters)
+
+    timings: dict[str, float] = {}
+    try:
+        for name, way in (("lookup", through_lookup), ("driver", through_driver)):
+            for _ in range(100):
+                await way()
+            started = time.perf_counter()
+            for _ in range(LOOKUPS):
+                await way()
+            timings[name] = (time.perf_counter() - started) / LOOKUPS * 1e6
+    finally:
+        await db.dispose()
+    return timings
+
+
 def main() -> None:
     database_url, output, admin_query = sys.argv[1], sys.argv[2], sys.argv[3]
     results = asyncio.run(profile(database_url, admin_query))
+    results["lookups"] = asyncio.run(lookups(database_url))
     with open(output, "w", encoding="utf-8") as file:
         json.dump(results, file, indent=2)
 

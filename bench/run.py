@@ -23,7 +23,6 @@ import platform
 import resource
 import secrets
 import shutil
-import signal
 import sqlite3
 import subprocess
 import sys
@@ -41,13 +40,15 @@ import orjson
 from sqlalchemy.engine import make_url
 
 from atrisk.services.companies import DEMO_COMPANY
+from atrisk.web.caller import SESSION_COOKIE
 from bench.seed import DATASETS, seed
+from tests.utils.accounts import session_id
+from tests.utils.server import ATRISK, Server, free_port, start_command, stop, wait_until_ready
 
 ROOT = Path(__file__).resolve().parent.parent
 WORK = ROOT / "bench" / "work"
 RESULTS = ROOT / "bench" / "results.md"
 LUA = ROOT / "bench" / "wrk.lua"
-ATRISK = Path(sys.executable).with_name("atrisk")
 
 SECONDS = int(os.environ.get("BENCH_SECONDS", "6"))
 ROUNDS = 3  # each measurement is ROUNDS slices, interleaved with the servers it is compared to
@@ -92,12 +93,8 @@ def create_credentials(dataset: str, database_url: str) -> None:
 
 def sign_in(server: Server) -> dict[str, str]:
     """The headers of a signed-in admin's same-origin writes (session cookie, Origin)."""
-    response = httpx.post(
-        f"{server.url}/auth/login", json={"email": BENCH_ADMIN, "password": BENCH_PASSWORD}
-    )
-    response.raise_for_status()
-    session = response.cookies["atrisk_session"]
-    return {"Cookie": f"atrisk_session={session}", "Origin": server.url}
+    session = session_id(server, BENCH_ADMIN, BENCH_PASSWORD)
+    return {"Cookie": f"{SESSION_COOKIE}={session}", "Origin": server.base_url}
 
 
 def graphql_body(query: str, variables: dict[str, Any] | None = None) -> bytes:
@@ -150,31 +147,6 @@ def write_shape(target: str, admin: dict[str, str]) -> Shape:
 # --- servers -------------------------------------------------------------------------------
 
 
-@dataclass
-class Server:
-    process: subprocess.Popen[bytes]
-    url: str
-    log: Path
-
-    def rss_mb(self) -> float:
-        for line in Path(f"/proc/{self.process.pid}/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) / 1024
-        return float("nan")
-
-    def log_text(self) -> str:
-        return self.log.read_text(errors="replace")
-
-
-def free_port() -> int:
-    import socket
-
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
 def server_environment(database_url: str, kind: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("ATRISK_", "DATABASE_URL"))}
     env.update(
@@ -197,31 +169,14 @@ def serving(kind: str, database_url: str, name: str) -> Iterator[Server]:
         command += ["--responses", str(WORK / "responses" / name)]
     else:
         command = [str(ATRISK), "serve", "--port", str(port)]
-    log = WORK / f"server-{name}-{kind}.log"
-    with log.open("wb") as out:
-        process = subprocess.Popen(command, env=env, stdout=out, stderr=subprocess.STDOUT, cwd=ROOT)
-    server = Server(process, f"http://127.0.0.1:{port}", log)
+    log_dir = WORK / "logs" / f"{name}-{kind}"
+    log_dir.mkdir(parents=True, exist_ok=True)
+    server = start_command(command, env, log_dir, port)
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            if process.poll() is not None:
-                raise RuntimeError(f"{kind} server exited:\n{server.log_text()}")
-            try:
-                if httpx.get(f"{server.url}/readyz", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            if time.monotonic() > deadline:
-                raise RuntimeError(f"{kind} server not ready:\n{server.log_text()}")
-            time.sleep(0.1)
+        wait_until_ready(server, timeout=60)
         yield server
     finally:
-        process.send_signal(signal.SIGTERM)
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        stop(server)
 
 
 def send(server: Server, shape: Shape, dataset: str, **extra: str) -> httpx.Response:
@@ -233,7 +188,7 @@ def send(server: Server, shape: Shape, dataset: str, **extra: str) -> httpx.Resp
     }
     response = httpx.request(
         shape.method,
-        server.url + shape.path,
+        server.base_url + shape.path,
         content=shape.body or None,
         headers=headers,
         timeout=30,
@@ -274,7 +229,7 @@ def load(server: Server, shape: Shape, dataset: str, connections: int, seconds: 
         env["BENCH_WRITE"] = str(requests_dir / "write")
         env["BENCH_CHECK"] = "1"
     command = ["wrk", "-t1", f"-c{connections}", f"-d{seconds}s", "-s", str(LUA)]
-    command.append(server.url + shape.path.split("{", 1)[0])
+    command.append(server.base_url + shape.path.split("{", 1)[0])
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.monotonic()
     completed = subprocess.run(command, env=env, capture_output=True, text=True, check=True)
@@ -355,7 +310,7 @@ class Bench:
 
     def server_done(self, server: Server, label: str) -> None:
         self.rss_mb[label] = server.rss_mb()
-        self.locked += server.log_text().count("database is locked")
+        self.locked += server.output().count("database is locked")
 
 
 def database_urls(backend: str) -> dict[str, str]:
@@ -742,8 +697,22 @@ def report(benches: list[Bench]) -> str:
             "### Python function calls per admin-page request (cProfile, event loop thread)",
             "",
         ]
+        timings = profile.pop("lookups", {})
         out += ["| server | calls per request |", "|---|--:|"]
         out += [f"| {name} | {data['calls']:,} |" for name, data in profile.items()]
+        if timings:
+            out += [
+                "",
+                "### The credential lookup of every request: `Database.lookup` against the driver",
+                "",
+                "| way | µs per lookup |",
+                "|---|--:|",
+                *(f"| {way} | {micros:.1f} |" for way, micros in timings.items()),
+            ]
+            if timings.get("driver"):
+                out.append(
+                    f"| gain (driver ÷ lookup) | {timings['driver'] / timings['lookup']:.2f}× |"
+                )
         for name, data in profile.items():
             if data["top"]:
                 out += ["", f"<details><summary>{name}: where the time goes</summary>", "", "```"]

@@ -11,7 +11,7 @@ import pytest
 from atrisk.graphql.schema import without_values
 from atrisk.logs import JsonFormatter, RequestIdFilter, request_id, scrub
 from atrisk.web.caller import SESSION_COOKIE
-from tests.utils.accounts import PASSWORD, admin_client
+from tests.utils.accounts import PASSWORD, signed_in
 from tests.utils.graphql import ADD
 from tests.utils.server import running_image
 
@@ -96,7 +96,7 @@ def test_a_real_server_logs_json_lines_without_secrets(sqlite_url: str, tmp_path
                 json={"email": "admin@example.com", "password": SECRETS["password"]},
             )
         # Signs in with PASSWORD over HTTP; the session cookie is a secret too.
-        with admin_client(server) as client:
+        with signed_in(server) as client:
             session = client.cookies[SESSION_COOKIE]
             forged = client.get("/healthz", headers={"X-Request-ID": "bad id\twith tab"})
             generated = forged.headers["x-request-id"]

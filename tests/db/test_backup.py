@@ -17,7 +17,7 @@ from atrisk.db.database import Database
 from atrisk.services.companies import DEMO_COMPANY, find_company
 from atrisk.services.picklists import list_entries
 from atrisk.settings import Settings
-from tests.utils.accounts import admin_client
+from tests.utils.accounts import signed_in
 from tests.utils.databases import _plain, postgres_database
 from tests.utils.graphql import ADD
 from tests.utils.server import run_cli, running_image
@@ -44,7 +44,7 @@ def test_backup_while_writing_then_restore(tmp_path: Path) -> None:
     with running_image(url, tmp_path) as server:
 
         def write() -> None:
-            with admin_client(server, timeout=30) as client:
+            with signed_in(server, timeout=30) as client:
                 for number in range(300):
                     if stop.is_set():
                         return
@@ -77,7 +77,7 @@ def test_backup_while_writing_then_restore(tmp_path: Path) -> None:
     restored_url = f"sqlite:///{restored}"
     result = run_cli(["restore", str(backups / "one.db")], restored_url, tmp_path)
     assert result.returncode == 0, result.stderr
-    with running_image(restored_url, tmp_path) as server, admin_client(server) as client:
+    with running_image(restored_url, tmp_path) as server, signed_in(server) as client:
         names = client.post("/graphql", json={"query": "{ atRiskEntries { name } }"}).json()
     assert [e["name"] for e in names["data"]["atRiskEntries"]] == written[:entries]
 

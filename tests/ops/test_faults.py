@@ -20,7 +20,7 @@ import pytest
 
 from atrisk.db.database import COMMAND_TIMEOUT_SECONDS
 from atrisk.web.probes import READY_TIMEOUT_SECONDS
-from tests.utils.accounts import ADMIN_EMAIL, COMPANY, PASSWORD, admin_client
+from tests.utils.accounts import ADMIN_EMAIL, COMPANY, PASSWORD, signed_in
 from tests.utils.graphql import ADD, LIST
 from tests.utils.pgcluster import throwaway_cluster
 from tests.utils.server import ATRISK, free_port, run_cli, running_image
@@ -92,7 +92,7 @@ def test_unopenable_sqlite_file_at_start_exits(tmp_path: Path) -> None:
 @pytest.mark.postgres
 def test_database_lost_while_running_then_back(tmp_path: Path) -> None:
     with throwaway_cluster() as pg, running_image(pg.url, tmp_path, env=FAULT_ENV) as server:
-        client = admin_client(server, timeout=REQUEST_BOUND)
+        client = signed_in(server, timeout=REQUEST_BOUND)
         assert _add(client, "Moved away")["data"]["addAtRiskEntry"]["__typename"] == "AtRiskEntry"
 
         pg.stop()
@@ -121,9 +121,24 @@ def test_database_lost_while_running_then_back(tmp_path: Path) -> None:
 
 
 @pytest.mark.postgres
+def test_a_restart_costs_the_next_credential_lookup_nothing(tmp_path: Path) -> None:
+    """The pool's connections all die with the restart; the first read after it (its
+    credential lookup, then a cached answer) still succeeds on its first try."""
+    with throwaway_cluster() as pg, running_image(pg.url, tmp_path, env=FAULT_ENV) as server:
+        client = signed_in(server, timeout=REQUEST_BOUND)
+        _add(client, "Moved away")
+        first = _query(client, LIST)
+        assert first["data"]["atRiskEntries"][0]["name"] == "Moved away"
+        pg.stop()
+        pg.start()
+        assert _query(client, LIST) == first
+        client.close()
+
+
+@pytest.mark.postgres
 def test_hung_database_gets_prompt_answers(tmp_path: Path) -> None:
     with throwaway_cluster() as pg, running_image(pg.url, tmp_path, env=FAULT_ENV) as server:
-        client = admin_client(server, timeout=HUNG_REQUEST_BOUND)
+        client = signed_in(server, timeout=HUNG_REQUEST_BOUND)
         assert _query(client, LIST)["data"] == {"atRiskEntries": []}
 
         pg.freeze()
@@ -177,7 +192,7 @@ def test_read_only_sqlite_file_refuses_writes_clearly(tmp_path: Path) -> None:
     path = tmp_path / "atrisk.db"
     url = f"sqlite:///{path}"
     with running_image(url, tmp_path, env=FAULT_ENV) as server:
-        client = admin_client(server)
+        client = signed_in(server)
         assert _add(client, "Moved away")["data"]["addAtRiskEntry"]["name"] == "Moved away"
         cookies = dict(client.cookies)  # a session made while the file was writable
         client.close()
@@ -272,7 +287,7 @@ def test_full_disk_refuses_writes_and_keeps_the_file_intact(tmp_path: Path) -> N
     with _tiny_filesystem("2m") as mountpoint:
         path = mountpoint / "atrisk.db"
         with running_image(f"sqlite:///{path}", tmp_path, env=FAULT_ENV) as server:
-            client = admin_client(server)
+            client = signed_in(server)
             _, version_at_start = _counts(path)
             filler = _fill(mountpoint)
 

@@ -12,7 +12,7 @@ import httpx
 import pytest
 
 from atrisk.web.caller import SESSION_COOKIE
-from tests.utils.accounts import ADMIN_EMAIL, PASSWORD, async_admin_client, ensure_accounts
+from tests.utils.accounts import ADMIN_EMAIL, PASSWORD, provision, signed_in_async
 from tests.utils.graphql import Api
 from tests.utils.server import (
     Server,
@@ -66,8 +66,8 @@ async def test_a_change_through_one_is_read_through_the_other(
 ) -> None:
     first, second = two_servers
     async with (
-        async_admin_client(first) as one,
-        async_admin_client(second) as two,
+        signed_in_async(first) as one,
+        signed_in_async(second) as two,
     ):
         api_one, api_two = Api(one), Api(two)
         added = await api_one.add("REASON", "Moved away")
@@ -89,8 +89,8 @@ async def test_conflicting_updates_through_both_give_one_conflict(
 ) -> None:
     first, second = two_servers
     async with (
-        async_admin_client(first) as one,
-        async_admin_client(second) as two,
+        signed_in_async(first) as one,
+        signed_in_async(second) as two,
     ):
         api_one, api_two = Api(one), Api(two)
         for round_ in range(5):
@@ -119,7 +119,7 @@ def test_the_image_healthcheck_follows_readiness(postgres_url: str, tmp_path: Pa
 
 async def test_a_session_made_on_one_works_on_the_other(two_servers: tuple[Server, Server]) -> None:
     first, second = two_servers
-    ensure_accounts(first)
+    provision(first.env)
     async with httpx.AsyncClient(base_url=first.base_url, timeout=15) as one:
         login = await one.post("/auth/login", json={"email": ADMIN_EMAIL, "password": PASSWORD})
         assert login.status_code == 200, login.text

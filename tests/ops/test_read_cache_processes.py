@@ -8,7 +8,7 @@ from typing import Any
 import httpx
 
 from atrisk.web.caller import SESSION_COOKIE
-from tests.utils.accounts import create_accounts, session_id
+from tests.utils.accounts import provision, session_id
 from tests.utils.graphql import ADD, UPDATE
 from tests.utils.server import Server, running_server, server_env
 
@@ -38,7 +38,7 @@ def post(
 def test_a_write_through_one_process_invalidates_the_others_cache(database_url, tmp_path):
     env = server_env(database_url)
     with running_server(env, tmp_path) as one, running_server(env, tmp_path) as two:
-        create_accounts(env)
+        provision(env)
         admin = session_id(one)
         added = post(one, admin, ADD, {"input": {"category": "REASON", "name": "Moved away"}})
         entry_id = added.json()["data"]["addAtRiskEntry"]["id"]

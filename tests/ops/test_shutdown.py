@@ -12,7 +12,7 @@ from pathlib import Path
 import asyncpg
 import pytest
 
-from tests.utils.accounts import async_admin_client
+from tests.utils.accounts import signed_in_async
 from tests.utils.databases import _plain
 from tests.utils.graphql import ADD
 from tests.utils.server import Server, running_image
@@ -51,7 +51,7 @@ async def test_in_flight_request_finishes_on_sigterm(
     with running_image(postgres_url, tmp_path, env={"ATRISK_WORKERS": workers}) as server:
         admin = await asyncpg.connect(_plain(postgres_url))
         try:
-            async with async_admin_client(server, timeout=60) as client:
+            async with signed_in_async(server, timeout=60) as client:
                 # Hold the company row so the next write waits inside the server.
                 blocker = admin.transaction()
                 await blocker.start()

@@ -1,8 +1,8 @@
 """Companies, people and credentials for tests, and HTTP clients that use them.
 
 In-process apps get accounts with `add_user` and credentials with `session_cookie`
-or `bearer`; a real server process gets them from the real CLI (`create_accounts`)
-and signs in over HTTP (`session_id`).
+or `bearer`; a real server process gets them from the real CLI (`provision`), and its
+signed-in clients from `signed_in` / `signed_in_async` (which sign in over HTTP).
 """
 
 from __future__ import annotations
@@ -85,62 +85,61 @@ ADMIN_EMAIL = "admin@acme.example"
 VIEWER_EMAIL = "viewer@acme.example"
 
 
-def create_accounts(env: dict[str, str]) -> None:
-    """Acme Alarms with an admin and a viewer (password PASSWORD), made by the real CLI."""
+_provisioned: set[str] = set()
+
+
+def provision(env: dict[str, str]) -> None:
+    """COMPANY with an admin and a viewer (password PASSWORD) in the database of `env`,
+    made by the real CLI; accounts that exist already are left as they are."""
+    if env["DATABASE_URL"] in _provisioned:
+        return
     commands = [
         ["create-company", COMPANY, "--admin-email", ADMIN_EMAIL],
         ["create-user", "--company", COMPANY, "--email", VIEWER_EMAIL, "--role", "viewer"],
     ]
     for command in commands:
-        subprocess.run(
+        result = subprocess.run(
             [str(ATRISK), *command, "--password", PASSWORD],
             env=env,
-            check=True,
             capture_output=True,
+            text=True,
             timeout=60,
+            check=False,
         )
+        if result.returncode != 0 and "already exists" not in result.stderr:
+            raise AssertionError(f"{command[0]} failed: {result.stderr}")
+    _provisioned.add(env["DATABASE_URL"])
 
 
 _sessions: dict[tuple[str, str], str] = {}
 
 
-def session_id(server: Server, email: str = ADMIN_EMAIL) -> str:
-    """A session of `email` on `server`, signed in once and then reused."""
+def session_id(server: Server, email: str = ADMIN_EMAIL, password: str = PASSWORD) -> str:
+    """A session of `email` on `server`, signed in over HTTP once and then reused."""
     key = (str(server.log_path), email)
     if key not in _sessions:
         response = httpx.post(
-            f"{server.base_url}/auth/login", json={"email": email, "password": PASSWORD}
+            f"{server.base_url}/auth/login", json={"email": email, "password": password}
         )
         response.raise_for_status()
         _sessions[key] = response.cookies[SESSION_COOKIE]
     return _sessions[key]
 
 
-def ensure_accounts(server: Server) -> None:
-    """`create_accounts` for the server's database, unless they are there already."""
-    command = ["create-company", COMPANY, "--admin-email", ADMIN_EMAIL, "--password", PASSWORD]
-    result = subprocess.run(
-        [str(ATRISK), *command],
-        env=server.env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
-    if result.returncode != 0 and "already exists" not in result.stderr:
-        raise AssertionError(f"create-company failed: {result.stderr}")
+def session_cookies(server: Server, email: str = ADMIN_EMAIL) -> dict[str, str]:
+    """The cookies of a session of `email` (an account `provision` made) on `server`."""
+    provision(server.env)
+    return {SESSION_COOKIE: session_id(server, email)}
 
 
-def admin_client(server: Server, **options: Any) -> httpx.Client:
-    """A client of a real server process, signed in as the admin of COMPANY."""
-    ensure_accounts(server)
-    cookies = {SESSION_COOKIE: session_id(server)}
-    return server.client(cookies=cookies, **options)
+def signed_in(server: Server, email: str = ADMIN_EMAIL, **options: Any) -> httpx.Client:
+    """The one way to a client of a real server process, signed in as `email` of COMPANY."""
+    return server.client(cookies=session_cookies(server, email), **options)
 
 
-def async_admin_client(server: Server, **options: Any) -> httpx.AsyncClient:
-    """`admin_client`, asynchronous."""
-    ensure_accounts(server)
-    cookies = {SESSION_COOKIE: session_id(server)}
+def signed_in_async(server: Server, email: str = ADMIN_EMAIL, **options: Any) -> httpx.AsyncClient:
+    """`signed_in`, asynchronous."""
     timeout = options.pop("timeout", 15.0)
-    return httpx.AsyncClient(base_url=server.base_url, timeout=timeout, cookies=cookies, **options)
+    return httpx.AsyncClient(
+        base_url=server.base_url, timeout=timeout, cookies=session_cookies(server, email), **options
+    )

@@ -20,7 +20,7 @@ from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Page, Playwright
 
 from atrisk.web.caller import SESSION_COOKIE
-from tests.utils.accounts import ADMIN_EMAIL, create_accounts, session_id
+from tests.utils.accounts import ADMIN_EMAIL, provision, session_cookies, session_id
 from tests.utils.databases import required, sqlite_url
 from tests.utils.server import Server, running_server, server_env
 
@@ -56,7 +56,7 @@ def browser_type_launch_args(playwright: Playwright) -> dict[str, Any]:
 
 def serve_fresh(directory: Path) -> Iterator[Server]:
     env = server_env(sqlite_url(directory), ATRISK_LOG_LEVEL="WARNING")
-    create_accounts(env)
+    provision(env)
     with running_server(env, directory) as running:
         yield running
 
@@ -85,7 +85,7 @@ def graphql(server: Server, query: str, variables: dict[str, Any] | None = None)
     response = httpx.post(
         f"{server.base_url}/graphql",
         json={"query": query, "variables": variables or {}},
-        cookies={SESSION_COOKIE: session_id(server)},
+        cookies=session_cookies(server),
     )
     response.raise_for_status()
     body = response.json()

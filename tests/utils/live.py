@@ -1,6 +1,6 @@
 """Real servers for the reliability tests: a fresh database each, signed-in clients.
 
-Credentials come from one place, `LiveServer.sign_in`.
+Credentials come from tests.utils.accounts (`session_cookies`), as for every real server.
 """
 
 from __future__ import annotations
@@ -16,8 +16,7 @@ from typing import Any, TypeVar
 import httpx
 import pytest
 
-from atrisk.web.caller import SESSION_COOKIE
-from tests.utils.accounts import create_accounts, session_id
+from tests.utils.accounts import session_cookies, signed_in, signed_in_async
 from tests.utils.databases import create_postgres_database, drop_postgres_database, sqlite_url
 from tests.utils.fixtures import BACKENDS
 from tests.utils.server import Server, running_server, server_env
@@ -33,12 +32,11 @@ def run_async(coroutine: Coroutine[Any, Any, T]) -> T:
 
 @dataclass
 class LiveServer:
-    """A running `atrisk serve`; its clients carry the test admin's credentials."""
+    """A running `atrisk serve`; its clients carry the test admin's session."""
 
     server: Server
     database_url: str
     headers: dict[str, str] = field(default_factory=dict)
-    cookies: dict[str, str] = field(default_factory=dict)
 
     @property
     def base_url(self) -> str:
@@ -50,28 +48,19 @@ class LiveServer:
 
     @property
     def port(self) -> int:
-        return int(self.base_url.rsplit(":", 1)[1])
+        return self.server.port
 
-    def sign_in(self) -> None:
-        """Create the test company and its admin with the real CLI, then sign in.
-
-        The one place where the reliability tests get their credentials.
-        """
-        create_accounts(server_env(self.database_url))
-        self.headers = {}
-        self.cookies = {SESSION_COOKIE: session_id(self.server)}
+    @property
+    def cookies(self) -> dict[str, str]:
+        return session_cookies(self.server)
 
     def client(self, **options: Any) -> httpx.AsyncClient:
         options.setdefault("timeout", 30.0)
-        return httpx.AsyncClient(
-            base_url=self.base_url, headers=self.headers, cookies=self.cookies, **options
-        )
+        return signed_in_async(self.server, headers=self.headers, **options)
 
     def sync_client(self, **options: Any) -> httpx.Client:
         options.setdefault("timeout", 30.0)
-        return httpx.Client(
-            base_url=self.base_url, headers=self.headers, cookies=self.cookies, **options
-        )
+        return signed_in(self.server, headers=self.headers, **options)
 
     def log_tail(self, lines: int = 60) -> str:
         return "\n".join(self.server.output().splitlines()[-lines:])
@@ -86,9 +75,7 @@ def live_server(
     try:
         environment = server_env(url, ATRISK_LOG_LEVEL="WARNING", **(env or {}))
         with running_server(environment, directory) as server:
-            live = LiveServer(server, url)
-            live.sign_in()
-            yield live
+            yield LiveServer(server, url)
     finally:
         if kind == "postgres":
             run_async(drop_postgres_database(url))

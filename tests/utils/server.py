@@ -49,6 +49,17 @@ class Server:
     def port(self) -> int:
         return int(self.base_url.rsplit(":", 1)[1])
 
+    def rss_mb(self) -> float:
+        """The resident set size of the server process, in MiB (NaN once it has exited)."""
+        try:
+            status = Path(f"/proc/{self.process.pid}/status").read_text()
+        except OSError:
+            return float("nan")
+        for line in status.splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+        return float("nan")
+
     def output(self) -> str:
         return self.log_path.read_text(encoding="utf-8", errors="replace")
 

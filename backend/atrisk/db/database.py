@@ -97,7 +97,9 @@ def create_engine(settings: Settings) -> AsyncEngine:
         settings.database_url,
         pool_size=5,
         max_overflow=0,
-        pool_pre_ping=True,
+        # No ping before every checkout (a round trip per request): a connection found dead
+        # when used invalidates the whole pool at once, and `lookup` retries on a new one.
+        pool_pre_ping=False,
         pool_timeout=settings.db_connect_timeout,
         hide_parameters=True,
         connect_args={
@@ -195,7 +197,9 @@ class Database:
         both). Readers of a WAL database do not wait for writers; this one connection waits
         for no lock (timeout 0) and serves one thread only. When it cannot answer (a lock,
         another thread or event loop) the lookup goes through the async driver, and the
-        first such fallback of the process is logged. Elsewhere it always does.
+        first such fallback of the process is logged. Elsewhere it always does; a pooled
+        connection found dead there (the database restarted) is replaced and the lookup
+        tried once more, so that no request pays for the pool's stale connections.
         """
         if (engine := self.inline_engine()) is not None:
             try:
@@ -207,6 +211,13 @@ class Database:
                 logger.log(
                     level, "inline SQLite lookup fell back to the driver: %s", describe(error)
                 )
+        try:
+            async with self.read_connection() as connection:
+                return (await connection.execute(statement, parameters)).all()
+        except DBAPIError as error:
+            if not error.connection_invalidated:
+                raise
+        # The pooled connection had died (the database restarted): once more, on a new one.
         async with self.read_connection() as connection:
             return (await connection.execute(statement, parameters)).all()
 
