@@ -16,8 +16,8 @@ from typing import Any
 
 import httpx
 import pytest
+from playwright.sync_api import ConsoleMessage, Dialog, Page, Playwright
 from playwright.sync_api import Error as PlaywrightError
-from playwright.sync_api import Page, Playwright
 
 from atrisk.web.caller import SESSION_COOKIE
 from tests.utils.accounts import ADMIN_EMAIL, create_accounts, session_id
@@ -78,6 +78,29 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
 def fresh_server(tmp_path: Path) -> Iterator[Server]:
     """A real server of this test alone, with an empty SQLite database."""
     yield from serve_fresh(tmp_path)
+
+
+@pytest.fixture
+def browser_errors(page: Page) -> Iterator[list[str]]:
+    """Script errors, console errors and alert() calls; a test ends with none left.
+
+    A test that provokes an error on purpose removes it from the list it gets.
+    """
+    errors: list[str] = []
+
+    def on_console(message: ConsoleMessage) -> None:
+        if message.type == "error":
+            errors.append(message.text)
+
+    def on_dialog(dialog: Dialog) -> None:
+        errors.append(f"{dialog.type}(): {dialog.message}")
+        dialog.dismiss()
+
+    page.on("console", on_console)
+    page.on("pageerror", lambda error: errors.append(f"uncaught: {error}"))
+    page.on("dialog", on_dialog)
+    yield errors
+    assert errors == []
 
 
 def graphql(server: Server, query: str, variables: dict[str, Any] | None = None) -> Any:
