@@ -61,12 +61,20 @@ async def post(
     variables: dict[str, Any] | None = None,
     headers: dict[str, str] | None = None,
 ) -> dict[str, Any]:
-    """POST a document; return the whole JSON body (data and errors)."""
+    """POST a document; return the whole JSON body (data and errors).
+
+    The answer is 200, or 401 with a Bearer challenge when a field answered UNAUTHENTICATED.
+    """
     response = await client.post(
         "/graphql", json={"query": query, "variables": variables or {}}, headers=headers
     )
-    assert response.status_code == 200, response.text
     body: dict[str, Any] = response.json()
+    codes = {error.get("extensions", {}).get("code") for error in body.get("errors", [])}
+    if "UNAUTHENTICATED" in codes:
+        assert response.status_code == 401, response.text
+        assert response.headers["www-authenticate"].startswith("Bearer realm=")
+    else:
+        assert response.status_code == 200, response.text
     return body
 
 
