@@ -50,8 +50,13 @@ class GraphQLView(GraphQL[Context, None]):
         )
         self.db = db
         self.settings = settings
-        self._ide_html = ide.offline_html(self.graphql_ide_html) if settings.graphql_ide else ""
-        self._ide_csp = ide.csp(self._ide_html)
+        # The IDE page, signed in (True) and signed out, each with the policy of its script.
+        self._ide_pages: dict[bool, tuple[str, str]] = {}
+        if settings.graphql_ide:
+            offline = ide.offline_html(self.graphql_ide_html)
+            for signed_in in (True, False):
+                html = ide.with_example(offline, ide.example_document(signed_in))
+                self._ide_pages[signed_in] = (html, ide.csp(html))
         self.read_cache = (
             ReadCache(settings.read_cache_mb * 2**20) if settings.read_cache_mb else None
         )
@@ -131,7 +136,16 @@ class GraphQLView(GraphQL[Context, None]):
         return response
 
     async def render_graphql_ide(self, request: Request) -> Response:
-        return HTMLResponse(self._ide_html, headers={"Content-Security-Policy": self._ide_csp})
+        caller = await caller_for(request, self.db, self.settings)
+        html, policy = self._ide_pages[not isinstance(caller, Refusal)]
+        return HTMLResponse(
+            html,
+            headers={
+                "Content-Security-Policy": policy,
+                "Cache-Control": "no-cache",
+                "Vary": "Cookie",
+            },
+        )
 
     def encode_json(self, data: object) -> bytes:
         return orjson.dumps(data)
