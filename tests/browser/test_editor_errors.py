@@ -74,23 +74,40 @@ def test_a_duplicate_name_shows_next_to_the_field(
     assert [e["name"] for e in stored(server, category)].count(existing) == 1
 
 
-def test_a_too_long_name_shows_the_server_error(page: Page, server: Server) -> None:
+def test_the_name_stops_at_100_characters_with_a_counter(page: Page, server: Server) -> None:
     open_page(page, server)
     add_button(page, RESOLUTION).click()
     window = editor(page, "Add Resolution")
     field = window.get_by_role("textbox", name="Resolution", exact=True)
-    typed = "x" * 101
-    field.fill(typed)
-    window.get_by_role("button", name="Save").click()
+    expect(field).to_have_attribute("maxlength", "100")
+    expect(window.get_by_text("0 / 100", exact=True)).to_be_visible()
+    field.fill("x" * 101)
+    expect(field).to_have_value("x" * 100)
+    expect(window.get_by_text("100 / 100", exact=True)).to_be_visible()
 
-    expect(field).to_have_accessible_description(re.compile("at most 100 characters"))
-    expect(field).to_have_value(typed)
-    expect(window).to_be_visible()
-
-    field.fill("x" * 100)
     window.get_by_role("button", name="Save").click()
     expect(window).to_be_hidden()
     expect(row(page, RESOLUTION, "x" * 100, "Active")).to_be_visible()
+
+
+def test_a_server_error_shows_next_to_the_field_in_the_one_pattern(
+    page: Page, server: Server
+) -> None:
+    open_page(page, server)
+    add_button(page, RESOLUTION).click()
+    window = editor(page, "Add Resolution")
+    field = window.get_by_role("textbox", name="Resolution", exact=True)
+    typed = "\u200b\u200b"  # not blank to the browser, but nothing a person can see
+    field.fill(typed)
+    window.get_by_role("button", name="Save").click()
+
+    expect(field).to_have_accessible_description(
+        "Resolution must contain at least one visible character."
+    )
+    expect(field).to_have_attribute("aria-invalid", "true")
+    expect(field).to_have_value(typed)
+    expect(field).to_be_focused()
+    expect(window).to_be_visible()
 
 
 def test_a_version_conflict_reloads_the_current_values(page: Page, server: Server) -> None:
@@ -121,7 +138,7 @@ def test_a_version_conflict_reloads_the_current_values(page: Page, server: Serve
     assert saved is not None
     assert saved["version"] == 2
 
-    window.get_by_role("button", name="Use my text").click()
+    window.get_by_role("button", name="Use my changes").click()
     expect(field).to_have_value(mine)
     expect(field).to_be_focused()
     expect(field).to_have_accessible_description("")
@@ -150,7 +167,12 @@ def test_an_entry_deleted_meanwhile_is_reported_and_removed(page: Page, server: 
     field = window.get_by_role("textbox", name="Cause", exact=True)
     expect(field).to_have_accessible_description(re.compile("no longer exists"))
     expect(row(page, CAUSE, entry["name"])).to_have_count(0)
-    window.get_by_role("button", name="Cancel").click()
+    # Only Close is offered: nothing left to save or delete.
+    close = window.get_by_role("button", name="Close")
+    expect(close).to_be_focused()
+    expect(window.get_by_role("button")).to_have_count(1)
+    expect(field).to_have_js_property("readOnly", True)
+    close.click()
     expect(window).to_be_hidden()
     expect(add_button(page, CAUSE)).to_be_focused()
 

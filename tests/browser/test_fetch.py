@@ -48,8 +48,8 @@ def test_the_fetch_helper_reports_the_kind_of_failure(
     )
     failure = page.evaluate(
         """async () => {
-            const { graphql } = await import("./graphql.js");
-            try { await graphql("AtRiskEntries"); return null; }
+            const { graphql } = await import("/lib/graphql.js");
+            try { await graphql("query Probe { __typename }"); return null; }
             catch (error) { return { name: error.name, kind: error.kind, status: error.status }; }
         }"""
     )

@@ -43,12 +43,12 @@ def test_the_filter_narrows_to_active_or_inactive(page: Page, server: Server) ->
     page.get_by_role("radio", name="Active", exact=True).check()
     expect(row(page, CREDIT_REASON, on, "Active")).to_be_visible()
     expect(row(page, CREDIT_REASON, off)).to_have_count(0)
-    expect_count(page, CREDIT_REASON, active_count)
+    expect_count(page, CREDIT_REASON, active_count, len(entries))
 
     page.get_by_role("radio", name="Inactive", exact=True).check()
     expect(row(page, CREDIT_REASON, on)).to_have_count(0)
     expect(row(page, CREDIT_REASON, off, "Inactive")).to_be_visible()
-    expect_count(page, CREDIT_REASON, len(entries) - active_count)
+    expect_count(page, CREDIT_REASON, len(entries) - active_count, len(entries))
 
     page.get_by_role("radio", name="All", exact=True).check()
     expect_count(page, CREDIT_REASON, len(entries))

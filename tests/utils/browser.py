@@ -20,7 +20,7 @@ from playwright.sync_api import ConsoleMessage, Dialog, Page, Playwright
 from playwright.sync_api import Error as PlaywrightError
 
 from atrisk.web.caller import SESSION_COOKIE
-from tests.utils.accounts import ADMIN_EMAIL, create_accounts, session_id
+from tests.utils.accounts import ADMIN_EMAIL, PASSWORD, create_accounts, session_id
 from tests.utils.databases import required, sqlite_url
 from tests.utils.server import Server, running_server, server_env
 
@@ -61,11 +61,17 @@ def serve_fresh(directory: Path) -> Iterator[Server]:
         yield running
 
 
-def sign_in(page: Page, server: Server, email: str = ADMIN_EMAIL) -> None:
-    """Give the page's browser a session cookie, as if it had signed in."""
-    page.context.add_cookies(
-        [{"name": SESSION_COOKIE, "value": session_id(server, email), "url": server.base_url}]
-    )
+def sign_in(page: Page, server: Server, email: str = ADMIN_EMAIL, *, own: bool = False) -> None:
+    """Give the page's browser a session cookie, as if it had signed in: the one shared with
+    the tests' second client, or with `own` a session of its own (to sign out of)."""
+    value = session_id(server, email)
+    if own:
+        response = httpx.post(
+            f"{server.base_url}/auth/login", json={"email": email, "password": PASSWORD}
+        )
+        response.raise_for_status()
+        value = response.cookies[SESSION_COOKIE]
+    page.context.add_cookies([{"name": SESSION_COOKIE, "value": value, "url": server.base_url}])
 
 
 @pytest.fixture(scope="module")

@@ -61,9 +61,10 @@ def unique(category: Category) -> str:
 # On the page.
 
 
-def open_page(page: Page, server: Server) -> None:
-    sign_in(page, server)
-    page.goto(server.base_url)
+def open_page(page: Page, server: Server, path: str = "/", *, own_session: bool = False) -> None:
+    """Signed in as the admin, the page at `path`, loaded."""
+    sign_in(page, server, own=own_session)
+    page.goto(server.base_url + path)
     expect(page.get_by_role("main")).not_to_have_attribute("aria-busy", "true")
 
 
@@ -84,10 +85,13 @@ def editor(page: Page, title: str) -> Locator:
     return page.get_by_role("dialog", name=title, exact=True)
 
 
-def expect_count(page: Page, category: Category, count: int) -> None:
-    noun = "entry" if count == 1 else "entries"
+def expect_count(page: Page, category: Category, count: int, total: int | None = None) -> None:
+    """The section's heading says how many it lists: "Reasons 3 entries", or under a filter
+    or a search, "Reasons 3 of 40 entries"."""
+    noun = "entry" if (count if total is None else total) == 1 else "entries"
+    shown = str(count) if total is None else f"{count} of {total}"
     heading = section(page, category).get_by_role("heading")
-    expect(heading).to_have_accessible_name(f"{category.title} {count} {noun}")
+    expect(heading).to_have_accessible_name(f"{category.title} {shown} {noun}")
 
 
 def tab_to(page: Page, target: Locator, limit: int = 200) -> None:

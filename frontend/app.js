@@ -1,0 +1,58 @@
+// The app: which page each address shows, inside the shell. The server answers each of
+// these paths with index.html (APP_PATHS in backend/atrisk/web/static.py; a test keeps the
+// two lists equal), and Back and Forward move between them without a reload.
+
+import { html, render, useLayoutEffect, useStore } from "./lib/dom.js";
+import { location, navigate } from "./lib/router.js";
+import { allows, session } from "./lib/session.js";
+import { EntriesPage } from "./views/entries/EntriesPage.js";
+import { NotFound } from "./views/shell/NotFound.js";
+import { Shell } from "./views/shell/Shell.js";
+import { SignIn } from "./views/shell/SignIn.js";
+
+// Each page: its path, its name in the navigation, and the roles that may use it.
+export const ROUTES = [
+  {
+    path: "/settings/at-risk-entries",
+    nav: "At-Risk Entries",
+    roles: ["ADMIN", "VIEWER"],
+    page: EntriesPage,
+  },
+  // Part two's pages land here, each with its roles: "/cases" (then the landing page),
+  // "/customers", "/customers/:id", "/reports", "/settings/users", "/settings/tokens",
+  // "/settings/company", "/settings/history".
+];
+
+// Addresses that show another page's address: "/" opens the entries page until the cases
+// page exists.
+export const ALIASES = { "/": "/settings/at-risk-entries" };
+
+function routeOf(path) {
+  return ROUTES.find((route) => route.path === path) ?? null;
+}
+
+function App() {
+  const { path, search } = useStore(location);
+  const { status, me } = useStore(session);
+  const alias = ALIASES[path];
+
+  useLayoutEffect(() => {
+    if (alias) {
+      const query = search.toString();
+      navigate(query ? `${alias}?${query}` : alias, { replace: true });
+    }
+  }, [alias]);
+
+  const route = routeOf(alias ?? path);
+  let content;
+  if (status === "signed-out") {
+    content = html`<${SignIn} />`;
+  } else if (route === null || (me !== null && !allows(me, route.roles))) {
+    content = html`<${NotFound} />`;
+  } else {
+    content = html`<${route.page} key=${route.path} />`;
+  }
+  return html`<${Shell} routes=${ROUTES} current=${route}>${content}</${Shell}>`;
+}
+
+render(html`<${App} />`, document.getElementById("app"));
