@@ -37,9 +37,12 @@ export function EntriesPage() {
   const [signIn, setSignIn] = useState(null); // {what, action, resolve, reject}
   const [drag, setDrag] = useState(null); // {id, category, over, where}
   const [focus, setFocus] = useState(null); // a selector to focus after the next render
+  const [saving, setSaving] = useState(0); // moves not yet answered: the page is busy
   const entries = useRef(state.entries);
   entries.current = state.entries;
-  const moves = useRef({ queue: Promise.resolve(), pending: 0 });
+  // Moves go to the server one after the other; `count` grows with each, so that a reload
+  // that started before a move does not draw the lists without it.
+  const moves = useRef({ queue: Promise.resolve(), pending: 0, count: 0 });
 
   const canEdit = me?.role === "ADMIN";
   // Until the caller is known, Add shows disabled (as while loading); then only to admins.
@@ -47,9 +50,13 @@ export function EntriesPage() {
 
   async function load({ quiet = false } = {}) {
     if (!quiet) dispatch({ type: "loading" });
+    const movesBefore = moves.current.count;
     try {
       const data = await graphql(LIST);
       signedIn(data.me);
+      if (quiet && (moves.current.count !== movesBefore || moves.current.pending > 0)) {
+        return; // a move came meanwhile: the reload after it draws the lists
+      }
       dispatch({ type: "loaded", entries: data.atRiskEntries });
     } catch (error) {
       if (error.kind === "unauthenticated") {
@@ -67,7 +74,9 @@ export function EntriesPage() {
   // A new filter or search shows exactly what it asks for again.
   useLayoutEffect(() => setKept(new Map()), [show, query]);
 
-  useEffect(() => {
+  // Right after the lists are drawn again, before the next key press is handled: a row
+  // that moved keeps the focus, so Alt+Down can be pressed again and again.
+  useLayoutEffect(() => {
     if (focus) {
       document.querySelector(focus)?.focus();
       setFocus(null);
@@ -150,10 +159,13 @@ export function EntriesPage() {
     setFocus(`[data-entry-id="${CSS.escape(entry.id)}"]`);
     const queue = moves.current;
     queue.pending += 1;
+    queue.count += 1;
+    setSaving((count) => count + 1);
     queue.queue = queue.queue
       .then(() => sendMove(entry, beforeId))
       .finally(() => {
         queue.pending -= 1;
+        setSaving((count) => count - 1);
         if (queue.pending === 0) load({ quiet: true }); // the versions of the others moved too
       });
   }
@@ -218,6 +230,7 @@ export function EntriesPage() {
     },
     moved(entry) {
       dispatch({ type: "moved", id: entry.id, position: entry.position });
+      moves.current.count += 1;
       load({ quiet: true });
     },
     moveTarget,
@@ -275,7 +288,7 @@ export function EntriesPage() {
     title="At-Risk Entries"
     breadcrumb=${[{ label: "Settings", href: "/settings/at-risk-entries" }]}
     lede=${LEDE}
-    busy=${state.status === "loading"}
+    busy=${state.status === "loading" || saving > 0}
   >
     <div class="toolbar">
       <div class="search">

@@ -84,11 +84,12 @@ export function Row({ entry, canEdit, kept, drop, dragging, actions }) {
         ${entry.description &&
         html`<span class="entry-description" id=${descriptionId} aria-hidden="true">${entry.description}</span>`}
       </span>
-      ${kept &&
-      html`<span class="kept" id=${keptId} aria-hidden="true">
-        ${KEPT[kept]}<span class="visually-hidden">, shown until you change the filter or search</span>
-      </span>`}
+      ${kept && html`<span class="kept" aria-hidden="true">${KEPT[kept]}</span>`}
       <${Marker} active=${entry.active} />
     </button>
+    ${kept &&
+    html`<span class="visually-hidden" id=${keptId} aria-hidden="true">
+      ${`${KEPT[kept]}, shown until you change the filter or search.`}
+    </span>`}
   </li>`;
 }

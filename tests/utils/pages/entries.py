@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
-from playwright.sync_api import Locator, Page, Request, expect
+from playwright.sync_api import Locator, Page, Request, Response, expect
 
 from tests.utils.browser import graphql, sign_in
 from tests.utils.graphql import ADD, LIST
@@ -122,3 +122,46 @@ def sent_input(request: Request) -> dict[str, Any]:
 
 def is_update(request: Request) -> bool:
     return request.url.endswith("/graphql") and "UpdateAtRiskEntry" in (request.post_data or "")
+
+
+def names_in(page: Page, category: Category) -> list[str]:
+    """The names a section lists, top to bottom (each row's first line)."""
+    items = section(page, category).get_by_role("listitem").all_inner_texts()
+    return [text.strip().splitlines()[0] for text in items]
+
+
+def names_stored(server: Server, category: Category, names: list[str]) -> list[str]:
+    """Of `names`, those stored in `category`, in the stored order."""
+    return [e["name"] for e in stored(server, category) if e["name"] in names]
+
+
+def search_box(page: Page) -> Locator:
+    return page.get_by_role("searchbox", name="Search")
+
+
+def show(page: Page, label: str) -> Locator:
+    return page.get_by_role("radio", name=label, exact=True)
+
+
+def expect_ready(page: Page) -> None:
+    """The lists are drawn (each section's heading has its count)."""
+    for category in ALL:
+        expect(section(page, category).get_by_role("heading")).to_have_accessible_name(
+            re.compile(r"\d")
+        )
+
+
+def expect_saved(page: Page) -> None:
+    """Every move made on the page reached the server (the page is busy until then)."""
+    expect(page.get_by_role("main")).not_to_have_attribute("aria-busy", "true")
+
+
+def reload(page: Page) -> None:
+    page.reload()
+    expect_ready(page)
+
+
+def is_list_reload(response: Response) -> bool:
+    """The page's load query: after moves it loads the lists again, once they all reached
+    the server."""
+    return "query AtRiskEntries" in (response.request.post_data or "")
