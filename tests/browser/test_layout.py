@@ -17,6 +17,7 @@ from tests.utils.pages.entries import (
     open_page,
     overflow,
     row,
+    search_box,
     section,
     unique,
 )
@@ -34,6 +35,18 @@ def test_the_page_fits_a_375_pixel_screen(page: Page, server: Server) -> None:
     long_row = row(page, CREDIT_REASON, long_name)
     expect(long_row).to_be_visible()
     assert overflow(page) <= 0
+    for part in (
+        page.get_by_role("banner").get_by_role("link", name="atrisk"),
+        page.get_by_role("navigation", name="Main"),
+        page.get_by_role("banner").get_by_role("button", name="Sign out"),
+        page.get_by_role("navigation", name="Breadcrumb"),
+        search_box(page),
+        page.get_by_role("radio", name="Inactive", exact=True),
+    ):
+        box = part.bounding_box()
+        assert box is not None
+        assert box["x"] >= 0
+        assert box["x"] + box["width"] <= 375, part
     assert long_row.evaluate("node => node.scrollWidth <= node.clientWidth"), "name is cut off"
     for category in ALL:
         box = section(page, category).bounding_box()
@@ -46,6 +59,13 @@ def test_the_page_fits_a_375_pixel_screen(page: Page, server: Server) -> None:
 
     row(page, CREDIT_REASON, long_name).click()
     window = editor(page, "Edit Credit Reason")
+    for name in ("Move up", "Move down", "Save"):
+        button = window.get_by_role("button", name=name).bounding_box()
+        assert button is not None
+        assert button["x"] + button["width"] <= 375
+    description = window.get_by_role("textbox", name="Description").bounding_box()
+    assert description is not None
+    assert description["x"] + description["width"] <= 375
     window.get_by_role("button", name="Delete").click()
     for name in ("Cancel", "Delete"):
         button = window.get_by_role("button", name=name).bounding_box()

@@ -13,6 +13,8 @@ from tests.utils.pages.entries import (
     add_button,
     add_entry,
     editor,
+    expect_saved,
+    names_stored,
     open_page,
     row,
     stored_entry,
@@ -88,4 +90,26 @@ def test_delete_after_the_session_ended_asks_for_the_password_and_deletes(
     expect(window).to_be_hidden()
     expect(row(page, CAUSE, name)).to_have_count(0)
     assert stored_entry(server, CAUSE, name) is None
+    browser_errors[:] = [e for e in browser_errors if "status of 401" not in e]
+
+
+def test_a_move_after_the_session_ended_asks_for_the_password_and_moves(
+    page: Page, server: Server, browser_errors: list[str]
+) -> None:
+    first, second = unique(CAUSE), unique(CAUSE)
+    add_entry(server, CAUSE, first)
+    add_entry(server, CAUSE, second)
+    open_page(page, server, own_session=True)
+    sign_out_in_another_tab(page, server)
+
+    row(page, CAUSE, second).focus()
+    page.keyboard.press("Alt+ArrowUp")
+    window = page.get_by_role("dialog", name="Your session has ended")
+    password = window.get_by_label("Password")
+    expect(password).to_be_focused()
+    password.fill(PASSWORD)
+    window.get_by_role("button", name="Sign in and move").click()
+    expect(window).to_be_hidden()
+    expect_saved(page)
+    assert names_stored(server, CAUSE, [first, second]) == [second, first]
     browser_errors[:] = [e for e in browser_errors if "status of 401" not in e]
