@@ -9,8 +9,7 @@ from atrisk.db.database import Database
 from atrisk.domain.changes import Action, Entity
 from atrisk.domain.picklists import Category
 from atrisk.models.companies import Company
-from atrisk.services import changes, picklists
-from atrisk.services.changes import Change
+from atrisk.services import picklists
 from atrisk.services.companies import create_company
 from atrisk.services.errors import NotFound, ValidationFailed, VersionConflict
 
@@ -27,14 +26,6 @@ async def listed(db: Database, company: Company, category: Category = REASON):
         (row.name, row.position, row.version)
         for row in await picklists.list_entries(db, company.id, category)
     ]
-
-
-@pytest.fixture
-def published():
-    seen: list[Change] = []
-    unsubscribe = changes.subscribe(seen.append)
-    yield seen
-    unsubscribe()
 
 
 async def test_move_before_another_shifts_only_what_is_between(db, company, published):
