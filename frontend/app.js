@@ -2,8 +2,8 @@
 // these paths with index.html (APP_PATHS in backend/atrisk/web/static.py; a test keeps the
 // two lists equal), and Back and Forward move between them without a reload.
 
-import { html, render, useLayoutEffect, useStore } from "./lib/dom.js";
-import { location, navigate } from "./lib/router.js";
+import { html, render, useStore } from "./lib/dom.js";
+import { alias, location, navigate } from "./lib/router.js";
 import { allows, session } from "./lib/session.js";
 import { EntriesPage } from "./views/entries/EntriesPage.js";
 import { NotFound } from "./views/shell/NotFound.js";
@@ -32,18 +32,9 @@ function routeOf(path) {
 }
 
 function App() {
-  const { path, search } = useStore(location);
+  const { path } = useStore(location);
   const { status, me } = useStore(session);
-  const alias = ALIASES[path];
-
-  useLayoutEffect(() => {
-    if (alias) {
-      const query = search.toString();
-      navigate(query ? `${alias}?${query}` : alias, { replace: true });
-    }
-  }, [alias]);
-
-  const route = routeOf(alias ?? path);
+  const route = routeOf(path);
   let content;
   if (status === "signed-out") {
     content = html`<${SignIn} />`;
@@ -55,4 +46,8 @@ function App() {
   return html`<${Shell} routes=${ROUTES} current=${route}>${content}</${Shell}>`;
 }
 
+for (const [from, to] of Object.entries(ALIASES)) {
+  alias(from, to);
+}
+navigate(`${window.location.pathname}${window.location.search}`, { replace: true });
 render(html`<${App} />`, document.getElementById("app"));

@@ -38,8 +38,21 @@ window.addEventListener("popstate", () => {
   }
 });
 
+const aliases = new Map();
+
+/** A path that shows another path's page ("/" the first page): moving to it moves there. */
+export function alias(from, to) {
+  aliases.set(from, to);
+}
+
+function resolved(url) {
+  const target = new URL(url, window.location.origin);
+  const to = aliases.get(target.pathname);
+  return to ? `${to}${target.search}` : `${target.pathname}${target.search}`;
+}
+
 export function navigate(url, { replace = false } = {}) {
-  window.history[replace ? "replaceState" : "pushState"](null, "", url);
+  window.history[replace ? "replaceState" : "pushState"](null, "", resolved(url));
   location.set(read());
 }
 
@@ -64,7 +77,7 @@ function follow(event) {
     return; // a new tab or window: the browser's own way
   }
   event.preventDefault();
-  const url = event.currentTarget.getAttribute("href");
+  const url = resolved(event.currentTarget.getAttribute("href"));
   if (url !== `${window.location.pathname}${window.location.search}`) {
     navigate(url);
   }

@@ -8,7 +8,6 @@ from pathlib import Path
 
 import asyncpg
 import pytest
-import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
@@ -16,7 +15,6 @@ from sqlalchemy import Connection, inspect, text
 
 from atrisk.db.database import Database
 from atrisk.db.migrate import MIGRATION_LOCK_KEY, alembic_config, downgrade, head_revision, upgrade
-from atrisk.db.types import CategoryType, UTCDateTime, utcnow
 from atrisk.domain.picklists import Category
 from atrisk.models.base import Base
 from atrisk.services import picklists
@@ -163,66 +161,3 @@ async def test_instances_starting_together_migrate_once(postgres_url: str, tmp_p
     finally:
         await admin.close()
     assert [row[0] for row in stamped] == [head_revision(settings_for(postgres_url))]
-
-
-async def test_0004_renumbers_positions_without_gaps_and_keeps_versions(database_url: str) -> None:
-    settings = settings_for(database_url)
-    await asyncio.to_thread(upgrade, settings, "0003")
-    db = Database(settings)
-    now = utcnow()
-    rows = [  # (name, category, position, version): gaps and a tie, as deletes left them
-        ("Zebra", Category.REASON, 3, 1),
-        ("Apple", Category.REASON, 7, 4),
-        ("Mango", Category.REASON, 3, 2),
-        ("First cause", Category.CAUSE, 5, 1),
-    ]
-    entries = sa.table(
-        "at_risk_entries",
-        *(sa.column(name) for name in ("id", "company_id", "name", "name_key", "active")),
-        sa.column("category", CategoryType()),
-        sa.column("position"),
-        sa.column("version"),
-        sa.column("created_at", UTCDateTime()),
-        sa.column("updated_at", UTCDateTime()),
-    )
-    try:
-        async with db.engine.begin() as connection:
-            await connection.execute(
-                text(
-                    "INSERT INTO companies (id, name, lists_version, cases_version, "
-                    "accounts_version, created_at) VALUES ('c', 'Acme', 1, 1, 1, :now)"
-                ).bindparams(sa.bindparam("now", type_=UTCDateTime())),
-                {"now": now},
-            )
-            await connection.execute(
-                entries.insert(),
-                [
-                    {
-                        "id": f"{index:032x}",
-                        "company_id": "c",
-                        "name": name,
-                        "name_key": name.lower(),
-                        "active": True,
-                        "category": category,
-                        "position": position,
-                        "version": version,
-                        "created_at": now,
-                        "updated_at": now,
-                    }
-                    for index, (name, category, position, version) in enumerate(rows)
-                ],
-            )
-    finally:
-        await db.dispose()
-    await asyncio.to_thread(upgrade, settings)
-    db = Database(settings)
-    try:
-        listed = await picklists.list_entries(db, "c")
-    finally:
-        await db.dispose()
-    assert [(r.name, r.position, r.version, r.description) for r in listed] == [
-        ("Mango", 1, 2, None),
-        ("Zebra", 2, 1, None),
-        ("Apple", 3, 4, None),
-        ("First cause", 1, 1, None),
-    ]

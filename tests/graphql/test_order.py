@@ -91,10 +91,12 @@ async def test_a_stale_delete_returns_the_current_entry_and_deletes_nothing(api)
     assert await api.get(entry["id"]) is None
 
 
-async def test_a_delete_closes_the_gap(api):
-    a, _, _ = [await api.add("REASON", name) for name in ("A", "B", "C")]
+async def test_a_move_after_a_delete_leaves_no_gap(api):
+    a, b, c = [await api.add("REASON", name) for name in ("A", "B", "C")]
     assert (await api.delete(a["id"]))["__typename"] == "DeletedAtRiskEntry"
-    assert await names(api) == [("B", 1), ("C", 2)]
+    assert await names(api) == [("B", 2), ("C", 3)]
+    await api.move(c["id"], b["id"])
+    assert await names(api) == [("C", 1), ("B", 2)]
 
 
 async def test_description_omitted_keeps_null_clears(api, client):

@@ -224,8 +224,7 @@ class EntriesMachine(RuleBasedStateMachine):
     def delete(self, entry_id: str) -> None:
         count(PROPERTY)
         result = self.call(self.api.delete(entry_id))
-        deleted = self.model.pop(entry_id, None)
-        if deleted is None:
+        if self.model.pop(entry_id, None) is None:
             assert result == {
                 "__typename": "NotFoundError",
                 "id": entry_id,
@@ -233,7 +232,6 @@ class EntriesMachine(RuleBasedStateMachine):
             }
         else:
             assert result == {"__typename": "DeletedAtRiskEntry", "id": entry_id}
-            self.renumber(self.in_order(deleted.category))
 
     @rule(category=st.none() | st.sampled_from(CATEGORIES), active=st.none() | st.booleans())
     def list(self, category: str | None, active: bool | None) -> None:

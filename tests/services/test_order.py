@@ -1,5 +1,5 @@
-"""The order of a category: move, sort A to Z, and the gap a delete leaves closed; positions
-stay 1..n and every entry whose position changes is a new version, recorded as a change."""
+"""The order of a category: move and sort A to Z renumber it 1..n (closing the gaps deletes
+leave); every entry whose position changes is a new version, recorded as a change."""
 
 from __future__ import annotations
 
@@ -121,18 +121,21 @@ async def test_sort_orders_a_to_z_as_people_read_it(db, company, published):
     assert published == []
 
 
-async def test_a_delete_closes_its_gap(db, company, published):
-    ids = await add_all(db, company, "A", "B", "C")
+async def test_a_delete_changes_no_other_entry_and_a_move_closes_its_gap(db, company, published):
+    ids = await add_all(db, company, "A", "B", "C", "D")
     published.clear()
-    await picklists.delete_entry(db, company.id, ids["A"])
-    assert await listed(db, company) == [("B", 1, 2), ("C", 2, 2)]
-    assert [(c.entity_id, c.action) for c in published] == [
-        (ids["A"], Action.DELETE),
-        (ids["B"], Action.UPDATE),
-        (ids["C"], Action.UPDATE),
+    await picklists.delete_entry(db, company.id, ids["B"])
+    assert await listed(db, company) == [("A", 1, 1), ("C", 3, 1), ("D", 4, 1)]
+    assert [(c.entity_id, c.action) for c in published] == [(ids["B"], Action.DELETE)]
+    added = await picklists.add_entry(db, company.id, REASON, "E")
+    assert added.position == 5
+    await picklists.move_entry(db, company.id, ids["A"], before_id=ids["D"])
+    assert await listed(db, company) == [
+        ("C", 1, 2),
+        ("A", 2, 2),
+        ("D", 3, 2),
+        ("E", 4, 2),
     ]
-    added = await picklists.add_entry(db, company.id, REASON, "D")
-    assert added.position == 3
 
 
 async def test_a_stale_delete_is_refused_and_deletes_nothing(db, company):

@@ -39,8 +39,8 @@ class AtRiskEntry(Base):
     name_key: Mapped[str] = mapped_column(Text)
     description: Mapped[str | None] = mapped_column(String(DESCRIPTION_MAX_LENGTH), nullable=True)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
-    # 1..n inside (company, category), without gaps: every write that changes the order
-    # renumbers what follows (see atrisk.services.picklists).
+    # The order inside (company, category), without duplicates; a move or a sort renumbers
+    # the category 1..n (see atrisk.services.picklists).
     position: Mapped[int] = mapped_column(Integer)
     version: Mapped[int] = mapped_column(Integer, default=1)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

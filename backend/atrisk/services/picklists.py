@@ -1,9 +1,10 @@
 """The picklists: list, get, add, update, move, sort and delete at-risk entries of one company.
 
-Positions run 1..n inside each category, without gaps or duplicates: every use case that
-changes an order (add, move, sort, delete) renumbers inside its one transaction, after the
-change recorder's claim has queued the company's other writers. An entry whose position
-changes gets a new version, like any other change.
+Positions order a category without duplicates: a new entry goes last, and a move or a sort
+renumbers the whole category 1..n (closing the gaps deletes leave) inside its one
+transaction, after the change recorder's claim has queued the company's other writers. An
+entry whose position changes gets a new version, like any other change; a delete changes
+no other entry.
 """
 
 from __future__ import annotations
@@ -321,13 +322,11 @@ async def sort_entries(db: Database, company_id: str, category: Category) -> lis
 async def delete_entry(
     db: Database, company_id: str, entry_id: str, *, expected_version: int | None = None
 ) -> str:
-    """Remove the entry for good and close its gap; returns its id."""
+    """Remove the entry for good; returns its id."""
     async with db.write() as session:
         await changes.claim(session, company_id, Area.LISTS)
         entry = await _found(session, company_id, entry_id)
         _check_version(session, entry, expected_version)
         await session.delete(entry)
         _record(session, entry, Action.DELETE)
-        await session.flush()
-        await _renumber(session, await _in_order(session, company_id, entry.category))
         return entry.id

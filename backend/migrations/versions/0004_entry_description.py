@@ -1,8 +1,4 @@
-"""An optional description on entries; positions renumbered 1..n inside each category.
-
-From now on every write that changes an order keeps the positions of a category without
-gaps (a delete closes its gap), so the existing rows are renumbered once, in display order
-(position, then name), without touching their versions.
+"""An optional description on entries (at most 500 characters; none when empty).
 
 Revision ID: 0004
 Revises: 0003
@@ -25,27 +21,6 @@ depends_on: str | Sequence[str] | None = None
 def upgrade() -> None:
     with op.batch_alter_table("at_risk_entries") as batch:
         batch.add_column(sa.Column("description", sa.String(500), nullable=True))
-    connection = op.get_bind()
-    rows = connection.execute(
-        sa.text(
-            "SELECT id, company_id, category, position FROM at_risk_entries "
-            "ORDER BY company_id, category, position, name_key"
-        )
-    ).all()
-    renumbered: list[dict[str, object]] = []
-    group: tuple[object, object] | None = None
-    number = 0
-    for entry_id, company_id, category, position in rows:
-        if (company_id, category) != group:
-            group, number = (company_id, category), 0
-        number += 1
-        if position != number:
-            renumbered.append({"id": entry_id, "position": number})
-    if renumbered:
-        connection.execute(
-            sa.text("UPDATE at_risk_entries SET position = :position WHERE id = :id"),
-            renumbered,
-        )
 
 
 def downgrade() -> None:

@@ -32,16 +32,8 @@ export function reducer(state, action) {
       const others = state.entries.filter((entry) => entry.id !== action.entry.id);
       return { ...state, entries: inOrder([...others, action.entry]) };
     }
-    case "removed": {
-      const removed = state.entries.find((entry) => entry.id === action.id);
-      if (!removed) return state;
-      const rest = state.entries.filter((entry) => entry.id !== action.id);
-      const category = renumbered(inCategory(rest, removed.category));
-      return {
-        ...state,
-        entries: inOrder([...rest.filter((e) => e.category !== removed.category), ...category]),
-      };
-    }
+    case "removed":
+      return { ...state, entries: state.entries.filter((entry) => entry.id !== action.id) };
     case "moved": {
       // Put the entry before `beforeId` (null: last), or at `position`, as the server does.
       const moved = state.entries.find((entry) => entry.id === action.id);
