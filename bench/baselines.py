@@ -36,7 +36,7 @@ ROOT = Path(__file__).resolve().parent.parent
 async def caller_of(request: Request, *, write: bool = False) -> Caller:
     """The caller, authenticated exactly as the GraphQL endpoint authenticates it."""
     caller = await caller_for(request, request.app.state.db, request.app.state.settings)
-    if caller is None:
+    if not isinstance(caller, Caller):
         raise HTTPException(401, "Sign in first.")
     if write and not caller.can_write:
         raise HTTPException(403, "Read-only access.")
@@ -176,7 +176,7 @@ def ariadne_app(db: Database) -> AriadneGraphQL:
 
     async def context(request: Request, data: Any) -> dict[str, Any]:
         caller = await caller_for(request, db, request.app.state.settings)
-        if caller is None:
+        if not isinstance(caller, Caller):
             raise HTTPException(401, "Sign in first.")
         return {"request": request, "company_id": caller.company_id, "caller": caller}
 

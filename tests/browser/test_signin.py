@@ -139,27 +139,6 @@ def test_a_viewer_sees_the_lists_without_edit_controls(page: Page, server: Serve
     expect(entry).to_have_count(0)
 
 
-def test_a_session_ended_meanwhile_returns_to_the_sign_in_form(page: Page, server: Server) -> None:
-    page.goto(server.base_url)
-    sign_in_form(page, ADMIN_EMAIL, PASSWORD)
-    expect(page.get_by_text(COMPANY, exact=True)).to_be_visible()
-    cookie = session_cookie(page)
-    assert cookie is not None
-    ended = httpx.post(f"{server.base_url}/auth/logout", json={}, cookies={SESSION_COOKIE: cookie})
-    assert ended.status_code == 204
-
-    page.get_by_role("button", name="Add Reason").click()
-    window = page.get_by_role("dialog", name="Add Reason")
-    window.get_by_role("textbox", name="Reason").fill("Never saved")
-    window.get_by_role("button", name="Save").click()
-    expect(page.get_by_role("alert")).to_have_text("Your session has ended. Sign in again.")
-    expect(window).to_be_hidden()
-    sign_in_form(page, ADMIN_EMAIL, PASSWORD)
-    reasons = page.get_by_role("region", name="Reasons", exact=True)
-    expect(reasons).to_be_visible()
-    expect(reasons.get_by_text("Never saved")).to_have_count(0)
-
-
 def test_the_sign_in_form_fits_a_375_pixel_screen(page: Page, server: Server) -> None:
     page.set_viewport_size({"width": 375, "height": 740})
     page.goto(server.base_url)

@@ -88,7 +88,8 @@ async def test_create_user_and_tokens(env, sqlite_url):
 
     twice = run("revoke-token", "--company", "Acme Alarms", "--name", "picker app", env=env)
     assert twice.returncode == 1
-    assert "has no token named 'picker app'" in twice.stderr
+    assert "has no active token named 'picker app'" in twice.stderr
+    assert me["errors"][0]["extensions"]["reason"] == "revoked"
 
 
 @pytest.mark.parametrize(

@@ -1,5 +1,6 @@
 """The `atrisk` command, run as a real process."""
 
+import socket
 import subprocess
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -49,6 +50,21 @@ def test_serve_refuses_a_bad_port():
     result = run("serve", "--port", "70000")
     assert result.returncode == 2
     assert "port must be between 1 and 65535" in result.stderr
+
+
+def test_serve_on_a_busy_port_says_which_and_how_to_pick_another(sqlite_url):
+    with socket.create_server(("127.0.0.1", 0)) as taken:
+        port = taken.getsockname()[1]
+        result = run(
+            "serve", "--host", "127.0.0.1", "--port", str(port), env=server_env(sqlite_url)
+        )
+    output = result.stdout + result.stderr
+    assert result.returncode == 1, output
+    assert f"port {port} on 127.0.0.1 is already in use" in output
+    assert f"ATRISK_PORT={port + 1} make run" in output
+    assert f"atrisk serve --port {port + 1}" in output
+    assert "http://" not in output, "no address is printed for a server that is not running"
+    assert "migrat" not in output.lower()
 
 
 @contextmanager

@@ -1,6 +1,15 @@
 import pytest
 
-from atrisk.domain.picklists import NAME_MAX_LENGTH, Category, InvalidName, name_key, normalise_name
+from atrisk.domain.picklists import (
+    DESCRIPTION_MAX_LENGTH,
+    NAME_MAX_LENGTH,
+    Category,
+    InvalidText,
+    name_key,
+    normalise_description,
+    normalise_name,
+    sort_key,
+)
 
 
 @pytest.mark.parametrize(
@@ -23,9 +32,9 @@ def test_normalise_name_trims_and_collapses(raw, expected):
 @pytest.mark.parametrize(
     ("raw", "message"),
     [
-        ("", "Name is required."),
-        ("   \t\n ", "Name is required."),
-        ("x" * (NAME_MAX_LENGTH + 1), "at most 100 characters (this one has 101)"),
+        ("", "Reason is required."),
+        ("   \t\n ", "Reason is required."),
+        ("x" * (NAME_MAX_LENGTH + 1), "Reason must be at most 100 characters."),
         ("bad\x00name", "control characters"),
         ("bad\x07name", "control characters"),
         ("bad\x1bname", "control characters"),
@@ -39,8 +48,51 @@ def test_normalise_name_trims_and_collapses(raw, expected):
     ],
 )
 def test_normalise_name_refuses(raw, message):
-    with pytest.raises(InvalidName, match=message.replace("(", r"\(").replace(")", r"\)")):
+    with pytest.raises(InvalidText) as refused:
         normalise_name(raw)
+    assert message in refused.value.message("Reason")
+    assert refused.value.message("Reason").startswith("Reason ")
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        (None, None),
+        ("", None),
+        ("  \n\t ", None),
+        ("\u200b", None),
+        ("  Customers who move abroad.  ", "Customers who move abroad."),
+        ("Line one\r\nLine two", "Line one\nLine two"),
+        ("x" * DESCRIPTION_MAX_LENGTH, "x" * DESCRIPTION_MAX_LENGTH),
+    ],
+)
+def test_normalise_description_trims_and_empty_is_none(raw, expected):
+    assert normalise_description(raw) == expected
+
+
+@pytest.mark.parametrize(
+    ("raw", "message"),
+    [
+        ("x" * (DESCRIPTION_MAX_LENGTH + 1), "Description must be at most 500 characters."),
+        ("bad\x00text", "Description must not contain control characters."),
+    ],
+)
+def test_normalise_description_refuses(raw, message):
+    with pytest.raises(InvalidText) as refused:
+        normalise_description(raw)
+    assert refused.value.message("Description") == message
+
+
+def test_sort_key_is_a_to_z_as_people_read_it():
+    names = ["zebra", "Émile", "apple", "Banana", "émile b", "Emile a"]
+    assert sorted(names, key=sort_key) == [
+        "apple",
+        "Banana",
+        "Émile",
+        "Emile a",
+        "émile b",
+        "zebra",
+    ]
 
 
 @pytest.mark.parametrize(

@@ -12,7 +12,7 @@ from strawberry.types.base import get_object_definition
 
 from atrisk.db.types import new_id
 from atrisk.graphql.schema import Mutation, Query
-from tests.utils.graphql import ADD, DELETE, GET, LIST, UPDATE, post
+from tests.utils.graphql import ADD, DELETE, GET, LIST, MOVE, SORT, UPDATE, post
 
 ME = "{ me { email role company { id name } } }"
 
@@ -24,6 +24,8 @@ def operations(entry_id: str) -> dict[str, tuple[str, dict[str, Any]]]:
         "me": (ME, {}),
         "addAtRiskEntry": (ADD, {"input": {"category": "CAUSE", "name": "Added"}}),
         "updateAtRiskEntry": (UPDATE, {"input": {"id": entry_id, "name": "Renamed"}}),
+        "moveAtRiskEntry": (MOVE, {"input": {"id": entry_id, "beforeId": None}}),
+        "sortAtRiskEntries": (SORT, {"category": "REASON"}),
         "deleteAtRiskEntry": (DELETE, {"id": entry_id}),
     }
 
@@ -116,7 +118,10 @@ def _masked(body: Any, entry_id: str) -> Any:
     return json.loads(json.dumps(body).replace(entry_id, "<id>"))
 
 
-async def test_another_companys_ids_behave_like_missing_ids(a_entries, other_client, db, company):
+async def test_another_companys_ids_behave_like_missing_ids(
+    a_entries, other_api, other_client, db, company
+):
+    own = await other_api.add("REASON", "Beta's own")
     before = await snapshot(db, company.id)
     for entry in a_entries:
         for entry_id in (entry["id"], entry["id"].upper()):
@@ -134,12 +139,23 @@ async def test_another_companys_ids_behave_like_missing_ids(a_entries, other_cli
                     {"input": {"id": missing, "active": True, "expectedVersion": 1}},
                 ),
                 (DELETE, {"id": entry_id}, {"id": missing}),
+                (
+                    DELETE,
+                    {"id": entry_id, "expectedVersion": 1},
+                    {"id": missing, "expectedVersion": 1},
+                ),
+                (MOVE, {"input": {"id": entry_id}}, {"input": {"id": missing}}),
+                (
+                    MOVE,
+                    {"input": {"id": own["id"], "beforeId": entry_id}},
+                    {"input": {"id": own["id"], "beforeId": missing}},
+                ),
             ):
                 theirs = await post(other_client, query, theirs_vars)
                 random = await post(other_client, query, missing_vars)
                 assert _masked(theirs, entry_id) == _masked(random, missing), query
-    listed = await post(other_client, LIST)
-    assert listed == {"data": {"atRiskEntries": []}}
+    listed = await other_api.list()
+    assert [(row["name"], row["version"]) for row in listed] == [("Beta's own", 1)]
     assert await snapshot(db, company.id) == before
 
 

@@ -52,11 +52,11 @@ async def test_get_by_id(api):
 @pytest.mark.parametrize(
     ("name", "message"),
     [
-        ("", "Name is required."),
-        ("   \t ", "Name is required."),
-        ("x" * 101, "Name must be at most 100 characters (this one has 101)."),
-        ("Null\x00byte", "Name must not contain control characters."),
-        ("Escape\x1b[31m", "Name must not contain control characters."),
+        ("", "Reason is required."),
+        ("   \t ", "Reason is required."),
+        ("x" * 101, "Reason must be at most 100 characters."),
+        ("Null\x00byte", "Reason must not contain control characters."),
+        ("Escape\x1b[31m", "Reason must not contain control characters."),
     ],
 )
 async def test_add_refuses_bad_names_and_changes_nothing(api, name, message):

@@ -22,10 +22,12 @@ from hypothesis.stateful import (
     run_state_machine_as_test,
 )
 
-from atrisk.domain.picklists import InvalidName, name_key, normalise_name
+from atrisk.domain.picklists import Category, InvalidText, name_key, normalise_name
 from tests.utils.graphql import Api
 from tests.utils.properties import CATEGORIES, clashing_names, raw_names, spec_key, spec_name
 from tests.utils.summary import PROPERTY, count
+
+LABELS = {category.name: category.label for category in Category}
 
 T = TypeVar("T")
 
@@ -65,7 +67,7 @@ def test_the_domain_rules_match_the_spec(raw: str) -> None:
     count(PROPERTY)
     expected = spec_name(raw)
     if expected is None:
-        with pytest.raises(InvalidName):
+        with pytest.raises(InvalidText):
             normalise_name(raw)
         return
     assert normalise_name(raw) == expected
@@ -84,7 +86,7 @@ class Entry:
 
 
 class EntriesMachine(RuleBasedStateMachine):
-    """Drives add, update, delete and list through the API and checks each answer
+    """Drives add, update, move, delete and list through the API and checks each answer
     against a plain in-memory model of the rules."""
 
     api: Api
@@ -158,12 +160,13 @@ class EntriesMachine(RuleBasedStateMachine):
         if raw is None and active is None:
             assert (result["__typename"], result.get("field")) == ("ValidationError", "input")
             return
-        if raw is not None and name is None:
-            assert (result["__typename"], result.get("field")) == ("ValidationError", "name")
-            return
         if entry is None:
             assert result["__typename"] == "NotFoundError", result
             assert result["id"] == entry_id
+            return
+        if raw is not None and name is None:
+            assert (result["__typename"], result.get("field")) == ("ValidationError", "name")
+            assert result["message"].startswith(LABELS[entry.category] + " "), result
             return
         if version == "stale":
             assert result["__typename"] == "VersionConflictError", result
@@ -184,6 +187,38 @@ class EntriesMachine(RuleBasedStateMachine):
         assert result["__typename"] == "AtRiskEntry", result
         assert {k: result[k] for k in asdict(entry)} == asdict(entry)
         assert (result["updatedAt"] > result["createdAt"]) == (entry.version > 1)
+
+    def renumber(self, order: list[Entry]) -> None:
+        for position, entry in enumerate(order, start=1):
+            if entry.position != position:
+                entry.position = position
+                entry.version += 1
+
+    def in_order(self, category: str) -> list[Entry]:
+        return sorted(
+            (e for e in self.model.values() if e.category == category), key=lambda e: e.position
+        )
+
+    @rule(entry_id=ids, before_id=st.none() | ids)
+    def move(self, entry_id: str, before_id: str | None) -> None:
+        count(PROPERTY)
+        result = self.call(self.api.move(entry_id, before_id))
+        entry = self.model.get(entry_id)
+        before = None if before_id is None else self.model.get(before_id)
+        if entry is None or (before_id is not None and before is None):
+            missing = entry_id if entry is None else before_id
+            assert (result["__typename"], result["id"]) == ("NotFoundError", missing), result
+            return
+        if before is not None and before.category != entry.category:
+            assert (result["__typename"], result["field"]) == ("ValidationError", "beforeId")
+            return
+        order = self.in_order(entry.category)
+        if before is not entry:
+            order.remove(entry)
+            order.insert(len(order) if before is None else order.index(before), entry)
+        self.renumber(order)
+        assert result["__typename"] == "AtRiskEntry", result
+        assert {k: result[k] for k in asdict(entry)} == asdict(entry)
 
     @rule(entry_id=ids)
     def delete(self, entry_id: str) -> None:

@@ -7,6 +7,7 @@ in-process transport would serialise too much to prove anything.
 from __future__ import annotations
 
 import asyncio
+import random
 from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack
 from typing import Any
@@ -124,3 +125,31 @@ async def test_concurrent_add_update_and_delete_leave_no_half_state(apis: list[A
         assert len(positions) == len(set(positions)), positions
         count(RACE)
         count(CHECKED, len(added) + 1)
+
+
+async def test_concurrent_moves_keep_positions_a_permutation(apis: list[Api]) -> None:
+    shuffler = random.Random(12)
+    for round_ in range(ROUNDS):
+        category = "CREDIT_REASON"
+        added = [await apis[0].add(category, f"Move race {round_} #{i}") for i in range(12)]
+        ids = [entry["id"] for entry in added]
+        moves = [(shuffler.choice(ids), shuffler.choice([*ids, None])) for _ in apis]
+        results = await asyncio.gather(
+            *(
+                api.move(entry_id, before_id)
+                for api, (entry_id, before_id) in zip(apis, moves, strict=True)
+            )
+        )
+        assert {r["__typename"] for r in results} == {"AtRiskEntry"}, results
+        rows = await apis[0].list(category)
+        positions = [row["position"] for row in rows]
+        if positions != list(range(1, len(rows) + 1)):
+            lost(f"move race {round_}: positions {positions}")
+        assert positions == list(range(1, len(rows) + 1))
+        assert sorted(row["id"] for row in rows if row["id"] in ids) == sorted(ids)
+        # No acknowledged move is newer than what is stored.
+        for row in rows:
+            versions = [r["version"] for r in results if r["id"] == row["id"]]
+            assert all(version <= row["version"] for version in versions)
+        count(RACE)
+        count(CHECKED, len(moves))

@@ -9,7 +9,7 @@ from argon2 import PasswordHasher
 from sqlalchemy import select, update
 
 from atrisk.db.types import utcnow
-from atrisk.domain.accounts import Caller, InvalidEmail, Role, normalise_email
+from atrisk.domain.accounts import Caller, InvalidEmail, Refusal, Role, normalise_email
 from atrisk.domain.changes import Area
 from atrisk.models.accounts import ApiToken, LoginFailures, User, UserSession
 from atrisk.services import changes, sessions, throttle, tokens, users
@@ -74,9 +74,20 @@ async def test_tokens_are_stored_hashed_and_resolve_to_read_only_callers(db, com
     assert caller == Caller(company.id, "Acme Alarms", Role.VIEWER, None, token_id=row.id)
     assert caller is not None
     assert not caller.can_write
-    assert await tokens.caller_from_token(db, b"another key" * 3, token) is None
+    assert await tokens.caller_from_token(db, b"another key" * 3, token) is Refusal.INVALID
     assert await tokens.revoke_token(db, company.id, "picker app")
-    assert await tokens.caller_from_token(db, KEY, token) is None
+    assert await tokens.caller_from_token(db, KEY, token) is Refusal.REVOKED
+    assert not await tokens.revoke_token(db, company.id, "picker app")
+    # The revoked token is kept; its name is free for a new one.
+    renewed, new_token = await tokens.create_token(db, KEY, company.id, "picker app")
+    assert renewed.id != row.id
+    assert await tokens.caller_from_token(db, KEY, token) is Refusal.REVOKED
+    assert isinstance(await tokens.caller_from_token(db, KEY, new_token), Caller)
+    async with db.read() as session:
+        kept = dict((await session.execute(select(ApiToken.id, ApiToken.revoked_at))).all())
+    assert kept.keys() == {row.id, renewed.id}
+    assert kept[row.id] is not None
+    assert kept[renewed.id] is None
 
 
 async def test_a_token_name_is_unique_per_company_only(db, company, other_company):
@@ -96,10 +107,10 @@ async def test_sessions_expire_and_end(db, company):
         company.id, "Acme Alarms", Role.VIEWER, "v@acme.example", user_id=user.id
     )
     await sessions.end_session(db, KEY, session_id)
-    assert await sessions.caller_from_session(db, KEY, session_id) is None
+    assert await sessions.caller_from_session(db, KEY, session_id) is Refusal.INVALID
 
     gone, _ = await sessions.start_session(db, KEY, user.id, timedelta(seconds=-1))
-    assert await sessions.caller_from_session(db, KEY, gone) is None
+    assert await sessions.caller_from_session(db, KEY, gone) is Refusal.INVALID
     kept, _ = await sessions.start_session(db, KEY, user.id, timedelta(hours=1))
     async with db.read() as session:
         stored = (await session.execute(select(UserSession.id_hash))).scalars().all()

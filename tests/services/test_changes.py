@@ -15,14 +15,6 @@ from atrisk.services.changes import Change
 from tests.utils.changes_guard import UnrecordedWrite
 
 
-@pytest.fixture
-def published():
-    seen: list[Change] = []
-    unsubscribe = changes.subscribe(seen.append)
-    yield seen
-    unsubscribe()
-
-
 async def test_subscribers_get_each_change_after_commit(db, company, published):
     entry = await picklists.add_entry(db, company.id, Category.REASON, "Moved away")
     await picklists.update_entry(db, company.id, entry.id, name="Moved abroad")

@@ -16,11 +16,11 @@ from typing import Any
 
 import httpx
 import pytest
+from playwright.sync_api import ConsoleMessage, Dialog, Page, Playwright
 from playwright.sync_api import Error as PlaywrightError
-from playwright.sync_api import Page, Playwright
 
 from atrisk.web.caller import SESSION_COOKIE
-from tests.utils.accounts import ADMIN_EMAIL, provision, session_cookies, session_id
+from tests.utils.accounts import ADMIN_EMAIL, PASSWORD, provision, session_cookies, session_id
 from tests.utils.databases import required, sqlite_url
 from tests.utils.server import Server, running_server, server_env
 
@@ -61,11 +61,17 @@ def serve_fresh(directory: Path) -> Iterator[Server]:
         yield running
 
 
-def sign_in(page: Page, server: Server, email: str = ADMIN_EMAIL) -> None:
-    """Give the page's browser a session cookie, as if it had signed in."""
-    page.context.add_cookies(
-        [{"name": SESSION_COOKIE, "value": session_id(server, email), "url": server.base_url}]
-    )
+def sign_in(page: Page, server: Server, email: str = ADMIN_EMAIL, *, own: bool = False) -> None:
+    """Give the page's browser a session cookie, as if it had signed in: the one shared with
+    the tests' second client, or with `own` a session of its own (to sign out of)."""
+    value = session_id(server, email)
+    if own:
+        response = httpx.post(
+            f"{server.base_url}/auth/login", json={"email": email, "password": PASSWORD}
+        )
+        response.raise_for_status()
+        value = response.cookies[SESSION_COOKIE]
+    page.context.add_cookies([{"name": SESSION_COOKIE, "value": value, "url": server.base_url}])
 
 
 @pytest.fixture(scope="module")
@@ -78,6 +84,29 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
 def fresh_server(tmp_path: Path) -> Iterator[Server]:
     """A real server of this test alone, with an empty SQLite database."""
     yield from serve_fresh(tmp_path)
+
+
+@pytest.fixture
+def browser_errors(page: Page) -> Iterator[list[str]]:
+    """Script errors, console errors and alert() calls; a test ends with none left.
+
+    A test that provokes an error on purpose removes it from the list it gets.
+    """
+    errors: list[str] = []
+
+    def on_console(message: ConsoleMessage) -> None:
+        if message.type == "error":
+            errors.append(message.text)
+
+    def on_dialog(dialog: Dialog) -> None:
+        errors.append(f"{dialog.type}(): {dialog.message}")
+        dialog.dismiss()
+
+    page.on("console", on_console)
+    page.on("pageerror", lambda error: errors.append(f"uncaught: {error}"))
+    page.on("dialog", on_dialog)
+    yield errors
+    assert errors == []
 
 
 def graphql(server: Server, query: str, variables: dict[str, Any] | None = None) -> Any:

@@ -8,7 +8,7 @@ credentials; `other_client` is the ADMIN of a second company, "Beta Security".
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import httpx
@@ -21,6 +21,8 @@ from atrisk.db.migrate import upgrade_async
 from atrisk.domain.accounts import Role
 from atrisk.models.accounts import User
 from atrisk.models.companies import Company
+from atrisk.services import changes
+from atrisk.services.changes import Change
 from atrisk.services.companies import create_company
 from atrisk.settings import Settings
 from tests.utils.accounts import add_user, bearer, http_client, session_cookie
@@ -132,6 +134,15 @@ async def other_client(
     other_admin = await add_user(db, other_company, "admin@beta.example", Role.ADMIN)
     async with http_client(app, cookies=await session_cookie(app, other_admin)) as http:
         yield http
+
+
+@pytest.fixture
+def published() -> Iterator[list[Change]]:
+    """The changes this process publishes while the test runs (see atrisk.services.changes)."""
+    seen: list[Change] = []
+    unsubscribe = changes.subscribe(seen.append)
+    yield seen
+    unsubscribe()
 
 
 @pytest.fixture

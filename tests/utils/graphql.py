@@ -6,7 +6,7 @@ from typing import Any, cast
 
 import httpx
 
-ENTRY_FIELDS = "id category name active position version createdAt updatedAt"
+ENTRY_FIELDS = "id category name description active position version createdAt updatedAt"
 
 RESULT_FIELDS = f"""
   __typename
@@ -26,14 +26,25 @@ mutation Update($input: UpdateAtRiskEntryInput!) {{
   updateAtRiskEntry(input: $input) {{ {RESULT_FIELDS} }}
 }}"""
 
-DELETE = """
-mutation Delete($id: ID!) {
-  deleteAtRiskEntry(id: $id) {
+DELETE = f"""
+mutation Delete($id: ID!, $expectedVersion: Int) {{
+  deleteAtRiskEntry(id: $id, expectedVersion: $expectedVersion) {{
     __typename
-    ... on DeletedAtRiskEntry { id }
-    ... on NotFoundError { message id }
-  }
-}"""
+    ... on DeletedAtRiskEntry {{ id }}
+    ... on NotFoundError {{ message id }}
+    ... on VersionConflictError {{ message current {{ {ENTRY_FIELDS} }} }}
+  }}
+}}"""
+
+MOVE = f"""
+mutation Move($input: MoveAtRiskEntryInput!) {{
+  moveAtRiskEntry(input: $input) {{ {RESULT_FIELDS} }}
+}}"""
+
+SORT = f"""
+mutation Sort($category: AtRiskCategory!) {{
+  sortAtRiskEntries(category: $category) {{ {ENTRY_FIELDS} }}
+}}"""
 
 LIST = f"""
 query List($category: AtRiskCategory, $active: Boolean) {{
@@ -50,12 +61,20 @@ async def post(
     variables: dict[str, Any] | None = None,
     headers: dict[str, str] | None = None,
 ) -> dict[str, Any]:
-    """POST a document; return the whole JSON body (data and errors)."""
+    """POST a document; return the whole JSON body (data and errors).
+
+    The answer is 200, or 401 with a Bearer challenge when a field answered UNAUTHENTICATED.
+    """
     response = await client.post(
         "/graphql", json={"query": query, "variables": variables or {}}, headers=headers
     )
-    assert response.status_code == 200, response.text
     body: dict[str, Any] = response.json()
+    codes = {error.get("extensions", {}).get("code") for error in body.get("errors", [])}
+    if "UNAUTHENTICATED" in codes:
+        assert response.status_code == 401, response.text
+        assert response.headers["www-authenticate"].startswith("Bearer realm=")
+    else:
+        assert response.status_code == 200, response.text
     return body
 
 
@@ -75,8 +94,10 @@ class Api:
     def __init__(self, client: httpx.AsyncClient) -> None:
         self.client = client
 
-    async def add(self, category: str, name: str, active: bool | None = None) -> dict[str, Any]:
-        payload: dict[str, Any] = {"category": category, "name": name}
+    async def add(
+        self, category: str, name: str, active: bool | None = None, **options: Any
+    ) -> dict[str, Any]:
+        payload: dict[str, Any] = {"category": category, "name": name, **options}
         if active is not None:
             payload["active"] = active
         return cast(
@@ -88,9 +109,20 @@ class Api:
         data = await gql(self.client, UPDATE, {"input": payload})
         return cast(dict[str, Any], data["updateAtRiskEntry"])
 
-    async def delete(self, entry_id: str) -> dict[str, Any]:
-        data = await gql(self.client, DELETE, {"id": entry_id})
+    async def delete(self, entry_id: str, expected_version: int | None = None) -> dict[str, Any]:
+        data = await gql(self.client, DELETE, {"id": entry_id, "expectedVersion": expected_version})
         return cast(dict[str, Any], data["deleteAtRiskEntry"])
+
+    async def move(
+        self, entry_id: str, before_id: str | None = None, **options: Any
+    ) -> dict[str, Any]:
+        payload = {"id": entry_id, "beforeId": before_id, **options}
+        data = await gql(self.client, MOVE, {"input": payload})
+        return cast(dict[str, Any], data["moveAtRiskEntry"])
+
+    async def sort(self, category: str) -> list[dict[str, Any]]:
+        data = await gql(self.client, SORT, {"category": category})
+        return cast(list[dict[str, Any]], data["sortAtRiskEntries"])
 
     async def list(
         self, category: str | None = None, active: bool | None = None

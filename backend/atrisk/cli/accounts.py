@@ -73,8 +73,8 @@ def _revoke_token(settings: Settings, args: argparse.Namespace) -> int:
     async def work(db: Database) -> int:
         company_id = await _company_id(db, args.company)
         if not await tokens.revoke_token(db, company_id, args.name):
-            raise CommandFailed(f"{args.company!r} has no token named {args.name!r}")
-        print(f"revoked token {args.name!r}")
+            raise CommandFailed(f"{args.company!r} has no active token named {args.name!r}")
+        print(f"revoked token {args.name!r}: it is refused from now on")
         return 0
 
     return with_database(settings, work)

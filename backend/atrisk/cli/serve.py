@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import errno
 import gc
 import logging
+import socket
 import sys
 from pathlib import Path
 from typing import Any
@@ -27,6 +29,18 @@ async def _prepare(settings: Settings) -> None:
         await db.dispose()
 
 
+def port_taken(host: str, port: int) -> bool:
+    """Whether something already listens on (host, port): binding it, as uvicorn will, fails."""
+    family = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)[0][0]
+    try:
+        socket.create_server((host, port), family=family).close()
+    except OSError as error:
+        if error.errno == errno.EADDRINUSE:
+            return True
+        raise
+    return False
+
+
 def serve(settings: Settings, args: argparse.Namespace) -> int:
     import uvicorn
 
@@ -39,6 +53,19 @@ def serve(settings: Settings, args: argparse.Namespace) -> int:
             "workers": args.workers or settings.workers,
         }
     )
+    # Said before anything else, and before any address is printed.
+    if port_taken(settings.host, settings.port):
+        other = settings.port + 1 if settings.port < 65535 else settings.port - 1
+        logger.error(
+            "not starting: port %d on %s is already in use (another atrisk, or another "
+            "program). Stop that, or pick another port: ATRISK_PORT=%d make run, or "
+            "atrisk serve --port %d.",
+            settings.port,
+            settings.host,
+            other,
+            other,
+        )
+        return 1
     # Wait for the database and migrate once, before any worker starts.
     try:
         asyncio.run(_prepare(settings))

@@ -21,6 +21,15 @@ class Role(enum.Enum):
     VIEWER = "VIEWER"
 
 
+class Refusal(enum.Enum):
+    """Why a request acts for nobody: it has no credential, one that matches nothing (an
+    unknown token, an ended or expired session), or a token that was revoked."""
+
+    MISSING = "missing"
+    INVALID = "invalid"
+    REVOKED = "revoked"
+
+
 @dataclass(frozen=True, slots=True)
 class Caller:
     """Who a request acts for: a signed-in person (`user_id`, `email`) or an API token

@@ -1,4 +1,4 @@
-"""The four picklists and the rules of an entry's name."""
+"""The four picklists and the rules of an entry: its name, description and order."""
 
 from __future__ import annotations
 
@@ -6,7 +6,9 @@ import enum
 import unicodedata
 
 NAME_MAX_LENGTH = 100
+DESCRIPTION_MAX_LENGTH = 500
 CATEGORY_MAX_ENTRIES = 1000
+DESCRIPTION_LABEL = "Description"
 
 
 class Category(enum.Enum):
@@ -52,26 +54,57 @@ def _visible(char: str) -> bool:
     )
 
 
-class InvalidName(ValueError):
-    """A name that breaks a rule; the message is meant for the person who typed it."""
+class InvalidText(ValueError):
+    """A value that breaks a rule. The rule completes a sentence whose subject is the field's
+    label, so that every message reads the same way: "Reason is required.",
+    "Description must be at most 500 characters."."""
+
+    def __init__(self, rule: str) -> None:
+        super().__init__(rule)
+        self.rule = rule
+
+    def message(self, label: str) -> str:
+        return f"{label} {self.rule}"
 
 
-def normalise_name(raw: str) -> str:
-    """Trim, collapse inner whitespace and check the rules; raise InvalidName if broken."""
+def _refuse_controls(raw: str) -> None:
     for char in raw:
         category = unicodedata.category(char)
         if (category == "Cc" and char not in _WHITESPACE_CONTROLS) or category == "Cs":
-            raise InvalidName("Name must not contain control characters.")
+            raise InvalidText("must not contain control characters.")
+
+
+def normalise_name(raw: str) -> str:
+    """Trim, collapse inner whitespace and check the rules; raise InvalidText if broken."""
+    _refuse_controls(raw)
     name = " ".join(raw.split())
     if not name:
-        raise InvalidName("Name is required.")
+        raise InvalidText("is required.")
     if not any(_visible(char) for char in name):
-        raise InvalidName("Name must contain at least one visible character.")
+        raise InvalidText("must contain at least one visible character.")
     if len(name) > NAME_MAX_LENGTH:
-        raise InvalidName(
-            f"Name must be at most {NAME_MAX_LENGTH} characters (this one has {len(name)})."
-        )
+        raise InvalidText(f"must be at most {NAME_MAX_LENGTH} characters.")
     return name
+
+
+def normalise_description(raw: str | None) -> str | None:
+    """Trimmed, with line breaks as line feeds; empty becomes None (no description)."""
+    if raw is None:
+        return None
+    _refuse_controls(raw)
+    description = raw.replace("\r\n", "\n").replace("\r", "\n").strip()
+    if not any(_visible(char) for char in description):
+        return None
+    if len(description) > DESCRIPTION_MAX_LENGTH:
+        raise InvalidText(f"must be at most {DESCRIPTION_MAX_LENGTH} characters.")
+    return description
+
+
+def sort_key(name: str) -> tuple[str, str]:
+    """A to Z as people read it: accents and case do not count first ("émile" by "Emile")."""
+    decomposed = unicodedata.normalize("NFKD", name_key(name))
+    plain = "".join(char for char in decomposed if not unicodedata.combining(char))
+    return plain, name_key(name)
 
 
 def name_key(name: str) -> str:

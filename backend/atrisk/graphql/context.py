@@ -9,7 +9,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from atrisk.db.database import Database
-from atrisk.domain.accounts import Caller
+from atrisk.domain.accounts import Caller, Refusal
 
 
 @dataclass(slots=True)
@@ -18,6 +18,7 @@ class Context:
     response: Response
     db: Database
     caller: Caller | None
+    refusal: Refusal | None = None  # why there is no caller
 
     @property
     def company_id(self) -> str:

@@ -19,15 +19,19 @@ def not_found(error: NotFound) -> NotFoundError:
     return NotFoundError(message=error.message, id=strawberry.ID(error.entry_id))
 
 
+def version_conflict(error: VersionConflict) -> VersionConflictError:
+    return VersionConflictError(
+        message=error.message, current=AtRiskEntry.from_model(error.current)
+    )
+
+
 def to_user_error(error: ServiceError) -> UserErrorResult:
     if isinstance(error, ValidationFailed):
         return ValidationError(message=error.message, field=error.field)
     if isinstance(error, NotFound):
         return not_found(error)
     if isinstance(error, VersionConflict):
-        return VersionConflictError(
-            message=error.message, current=AtRiskEntry.from_model(error.current)
-        )
+        return version_conflict(error)
     raise TypeError(f"unmapped service error {type(error).__name__}")
 
 

@@ -1,27 +1,38 @@
-"""The Starlette endpoint for /graphql: builds the Context, encodes with orjson, and
-answers read-only queries from the read cache when the data they read has not changed."""
+"""The Starlette endpoint for /graphql: builds the Context, encodes with orjson, answers
+as GraphQL over HTTP asks (media type, status codes; see atrisk.graphql.http), and answers
+read-only queries from the read cache when the data they read has not changed."""
 
 from __future__ import annotations
 
 from typing import Any, overload
 
 import orjson
-from cross_web import HTTPException
+from cross_web import AsyncHTTPRequestAdapter, HTTPException
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 from starlette.websockets import WebSocket
 from strawberry import Schema
 from strawberry.asgi import GraphQL
-from strawberry.http import GraphQLRequestData
+from strawberry.http import GraphQLHTTPResponse, GraphQLRequestData
+from strawberry.types import ExecutionResult
 from strawberry.types.unset import UNSET
 
 from atrisk.db.database import Database
+from atrisk.domain.accounts import Refusal
 from atrisk.graphql import ide
 from atrisk.graphql.context import Context
+from atrisk.graphql.http import (
+    GRAPHQL_RESPONSE,
+    JSON,
+    challenge,
+    is_request_error,
+    is_unauthenticated,
+    response_media_type,
+)
 from atrisk.graphql.read_cache import CachedRead, ReadCache, ReadKey, etag_matches
 from atrisk.graphql.schema import schema
 from atrisk.settings import Settings
-from atrisk.web.caller import caller_for
+from atrisk.web.caller import bearer_token, caller_for
 
 # Every client revalidates (no-cache); nothing shared may keep a company's data (private).
 CACHE_CONTROL = "private, no-cache"
@@ -39,8 +50,13 @@ class GraphQLView(GraphQL[Context, None]):
         )
         self.db = db
         self.settings = settings
-        self._ide_html = ide.offline_html(self.graphql_ide_html) if settings.graphql_ide else ""
-        self._ide_csp = ide.csp(self._ide_html)
+        # The IDE page, signed in (True) and signed out, each with the policy of its script.
+        self._ide_pages: dict[bool, tuple[str, str]] = {}
+        if settings.graphql_ide:
+            offline = ide.offline_html(self.graphql_ide_html)
+            for signed_in in (True, False):
+                html = ide.with_example(offline, ide.example_document(signed_in))
+                self._ide_pages[signed_in] = (html, ide.csp(html))
         self.read_cache = (
             ReadCache(settings.read_cache_mb * 2**20) if settings.read_cache_mb else None
         )
@@ -50,15 +66,86 @@ class GraphQLView(GraphQL[Context, None]):
     ) -> Context:
         assert isinstance(request, Request)
         assert isinstance(response, Response)
-        return Context(
-            request=request,
-            response=response,
-            db=self.db,
-            caller=await caller_for(request, self.db, self.settings),
+        caller = await caller_for(request, self.db, self.settings)
+        if isinstance(caller, Refusal):
+            return Context(request, response, self.db, caller=None, refusal=caller)
+        return Context(request, response, self.db, caller=caller)
+
+    async def get_sub_response(self, request: Request | WebSocket) -> Response:
+        sub_response = await super().get_sub_response(request)
+        sub_response.media_type = response_media_type(request.headers.get("accept"))
+        sub_response.headers["vary"] = "Accept"
+        return sub_response
+
+    async def parse_http_body(
+        self, request: AsyncHTTPRequestAdapter
+    ) -> GraphQLRequestData | list[GraphQLRequestData]:
+        data = await super().parse_http_body(request)
+        if isinstance(data, GraphQLRequestData) and not isinstance(data.operation_name, str | None):
+            raise HTTPException(400, "The `operationName` must be a string or null.")
+        return data
+
+    async def execute_single(
+        self,
+        request: Request,
+        request_adapter: AsyncHTTPRequestAdapter,
+        sub_response: Response,
+        context: Context,
+        root_value: None,
+        request_data: GraphQLRequestData,
+    ) -> ExecutionResult:
+        result = await super().execute_single(
+            request, request_adapter, sub_response, context, root_value, request_data
         )
+        if not result.errors:
+            return result
+        if is_unauthenticated(result.errors):
+            sub_response.status_code = 401
+            sent_token = bearer_token(request) is not None
+            sub_response.headers["www-authenticate"] = challenge(context.refusal, sent_token)
+        elif sub_response.media_type == GRAPHQL_RESPONSE and is_request_error(
+            result.data, result.errors
+        ):
+            sub_response.status_code = 400
+        return result
+
+    async def process_result(
+        self, request: Request, result: ExecutionResult
+    ) -> GraphQLHTTPResponse:
+        response_data = await super().process_result(request, result)
+        if (
+            result.errors
+            and response_media_type(request.headers.get("accept")) == GRAPHQL_RESPONSE
+            and is_request_error(result.data, result.errors)
+        ):
+            response_data.pop("data", None)
+        return response_data
+
+    def create_response(
+        self,
+        response_data: GraphQLHTTPResponse | list[GraphQLHTTPResponse],
+        sub_response: Response,
+    ) -> Response:
+        response = Response(
+            self.encode_json(response_data),
+            status_code=sub_response.status_code or 200,
+            media_type=sub_response.media_type or JSON,
+        )
+        response.headers.raw.extend(sub_response.headers.raw)
+        response.background = sub_response.background
+        return response
 
     async def render_graphql_ide(self, request: Request) -> Response:
-        return HTMLResponse(self._ide_html, headers={"Content-Security-Policy": self._ide_csp})
+        caller = await caller_for(request, self.db, self.settings)
+        html, policy = self._ide_pages[not isinstance(caller, Refusal)]
+        return HTMLResponse(
+            html,
+            headers={
+                "Content-Security-Policy": policy,
+                "Cache-Control": "no-cache",
+                "Vary": "Cookie",
+            },
+        )
 
     def encode_json(self, data: object) -> bytes:
         return orjson.dumps(data)
@@ -139,10 +226,13 @@ class GraphQLView(GraphQL[Context, None]):
     def _cached_response(
         self, request: Request, cached: CachedRead, sub_response: Response
     ) -> Response:
-        headers = {"etag": cached.etag, "cache-control": CACHE_CONTROL}
-        if etag_matches(request.headers.get("if-none-match"), cached.etag):
+        media_type = sub_response.media_type or JSON
+        # One tag per representation: the same body under each media type.
+        etag = cached.etag if media_type == JSON else cached.etag[:-1] + '-r"'
+        headers = {"etag": etag, "cache-control": CACHE_CONTROL}
+        if etag_matches(request.headers.get("if-none-match"), etag):
             response = Response(status_code=304, headers=headers)
         else:
-            response = Response(cached.body, media_type="application/json", headers=headers)
+            response = Response(cached.body, media_type=media_type, headers=headers)
         response.headers.raw.extend(sub_response.headers.raw)
         return response

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import CheckConstraint, ForeignKey, Index, Integer, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from atrisk.db.types import RoleType, UTCDateTime, new_id, utcnow
@@ -42,11 +42,26 @@ class UserSession(Base):
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
 
 
+_NOT_REVOKED = text("revoked_at IS NULL")
+
+
 class ApiToken(Base):
-    """A read-only credential for apps and scripts. Only a keyed hash of it is stored."""
+    """A read-only credential for apps and scripts. Only a keyed hash of it is stored.
+
+    A revoked token is kept (and refused as revoked); its name is free for a new token.
+    """
 
     __tablename__ = "api_tokens"
-    __table_args__ = (UniqueConstraint("company_id", "name"),)
+    __table_args__ = (
+        Index(
+            "uq_api_tokens_company_id_name",
+            "company_id",
+            "name",
+            unique=True,
+            sqlite_where=_NOT_REVOKED,
+            postgresql_where=_NOT_REVOKED,
+        ),
+    )
 
     id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
     company_id: Mapped[str] = mapped_column(
@@ -56,6 +71,7 @@ class ApiToken(Base):
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
 
 
 class LoginFailures(Base):

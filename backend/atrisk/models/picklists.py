@@ -17,7 +17,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column
 
 from atrisk.db.types import CategoryType, UTCDateTime, new_id, utcnow
-from atrisk.domain.picklists import NAME_MAX_LENGTH, Category
+from atrisk.domain.picklists import DESCRIPTION_MAX_LENGTH, NAME_MAX_LENGTH, Category
 from atrisk.models.base import Base
 
 
@@ -37,7 +37,10 @@ class AtRiskEntry(Base):
     category: Mapped[Category] = mapped_column(CategoryType)
     name: Mapped[str] = mapped_column(String(NAME_MAX_LENGTH))
     name_key: Mapped[str] = mapped_column(Text)
+    description: Mapped[str | None] = mapped_column(String(DESCRIPTION_MAX_LENGTH), nullable=True)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # The order inside (company, category), without duplicates; a move or a sort renumbers
+    # the category 1..n (see atrisk.services.picklists).
     position: Mapped[int] = mapped_column(Integer)
     version: Mapped[int] = mapped_column(Integer, default=1)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

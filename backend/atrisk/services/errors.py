@@ -33,9 +33,9 @@ class NotFound(ServiceError):
 
 
 class VersionConflict(ServiceError):
-    def __init__(self, current: AtRiskEntry, expected: int) -> None:
+    def __init__(self, current: AtRiskEntry) -> None:
         super().__init__(
-            f"This entry was changed by someone else (you had version {expected}, "
-            f"it is now version {current.version}). Review the current values and try again."
+            f"This {current.category.label} was changed by someone else meanwhile. "
+            "Review it as it is now, then try again."
         )
         self.current = current

@@ -1,9 +1,17 @@
-"""The picklists: list, get, add, update and delete at-risk entries of one company."""
+"""The picklists: list, get, add, update, move, sort and delete at-risk entries of one company.
+
+Positions order a category without duplicates: a new entry goes last, and a move or a sort
+renumbers the whole category 1..n (closing the gaps deletes leave) inside its one
+transaction, after the change recorder's claim has queued the company's other writers. An
+entry whose position changes gets a new version, like any other change; a delete changes
+no other entry.
+"""
 
 from __future__ import annotations
 
+import enum
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 
 from sqlalchemy import Row, func, select
@@ -15,10 +23,13 @@ from atrisk.db.types import utcnow
 from atrisk.domain.changes import Action, Area, Entity
 from atrisk.domain.picklists import (
     CATEGORY_MAX_ENTRIES,
+    DESCRIPTION_LABEL,
     Category,
-    InvalidName,
+    InvalidText,
     name_key,
+    normalise_description,
     normalise_name,
+    sort_key,
 )
 from atrisk.models.picklists import AtRiskEntry
 from atrisk.services import changes
@@ -28,11 +39,12 @@ from atrisk.services.errors import NotFound, ValidationFailed, VersionConflict
 _ID_PATTERN = re.compile(r"[0-9a-f]{32}")
 
 # What a listing shows, as plain rows: no ORM objects to build per row.
-EntryRow = Row[str, Category, str, bool, int, int, datetime, datetime]
+EntryRow = Row[str, Category, str, str | None, bool, int, int, datetime, datetime]
 _LISTING_COLUMNS = (
     AtRiskEntry.id,
     AtRiskEntry.category,
     AtRiskEntry.name,
+    AtRiskEntry.description,
     AtRiskEntry.active,
     AtRiskEntry.position,
     AtRiskEntry.version,
@@ -41,21 +53,38 @@ _LISTING_COLUMNS = (
 )
 
 
+class Keep(enum.Enum):
+    """For an update's optional field: leave the stored value as it is."""
+
+    KEEP = "keep"
+
+
+KEEP = Keep.KEEP
+
+
 def _canonical_id(entry_id: str) -> str | None:
     candidate = entry_id.strip().lower()
     return candidate if _ID_PATTERN.fullmatch(candidate) else None
 
 
-def _checked_name(raw: str) -> tuple[str, str]:
+def _checked_name(raw: str, category: Category) -> tuple[str, str]:
     try:
         name = normalise_name(raw)
-    except InvalidName as error:
-        raise ValidationFailed("name", str(error)) from None
+    except InvalidText as error:
+        raise ValidationFailed("name", error.message(category.label)) from None
     return name, name_key(name)
 
 
-def _duplicate(category: Category, existing_name: str) -> ValidationFailed:
-    return ValidationFailed("name", f'A {category.label} named "{existing_name}" already exists.')
+def _checked_description(raw: str | None) -> str | None:
+    try:
+        return normalise_description(raw)
+    except InvalidText as error:
+        raise ValidationFailed("description", error.message(DESCRIPTION_LABEL)) from None
+
+
+def _duplicate(category: Category, existing_name: str, existing_active: bool) -> ValidationFailed:
+    message = f'A {category.label} named "{existing_name}" already exists'
+    return ValidationFailed("name", message + ("." if existing_active else " but is inactive."))
 
 
 def _record(session: AsyncSession, entry: AtRiskEntry, action: Action) -> None:
@@ -63,6 +92,12 @@ def _record(session: AsyncSession, entry: AtRiskEntry, action: Action) -> None:
     changes.record(
         session, Change(entry.company_id, Entity.AT_RISK_ENTRY, entry.id, action, version)
     )
+
+
+def _check_version(session: AsyncSession, entry: AtRiskEntry, expected: int | None) -> None:
+    if expected is not None and expected != entry.version:
+        session.expunge(entry)  # keep its values through the rollback
+        raise VersionConflict(entry)
 
 
 async def _find(session: AsyncSession, company_id: str, entry_id: str) -> AtRiskEntry | None:
@@ -75,17 +110,51 @@ async def _find(session: AsyncSession, company_id: str, entry_id: str) -> AtRisk
     return result.scalar_one_or_none()
 
 
+async def _found(session: AsyncSession, company_id: str, entry_id: str) -> AtRiskEntry:
+    entry = await _find(session, company_id, entry_id)
+    if entry is None:
+        raise NotFound(entry_id)
+    return entry
+
+
 async def _clash(
     session: AsyncSession, company_id: str, category: Category, key: str, exclude_id: str | None
-) -> str | None:
-    query = select(AtRiskEntry.name).where(
+) -> ValidationFailed | None:
+    query = select(AtRiskEntry.name, AtRiskEntry.active).where(
         AtRiskEntry.company_id == company_id,
         AtRiskEntry.category == category,
         AtRiskEntry.name_key == key,
     )
     if exclude_id is not None:
         query = query.where(AtRiskEntry.id != exclude_id)
-    return (await session.execute(query)).scalar_one_or_none()
+    existing = (await session.execute(query)).one_or_none()
+    return None if existing is None else _duplicate(category, *existing)
+
+
+async def _in_order(
+    session: AsyncSession, company_id: str, category: Category
+) -> list[AtRiskEntry]:
+    query = (
+        select(AtRiskEntry)
+        .where(AtRiskEntry.company_id == company_id, AtRiskEntry.category == category)
+        .order_by(AtRiskEntry.position, AtRiskEntry.name_key)
+    )
+    return list((await session.execute(query)).scalars())
+
+
+async def _renumber(session: AsyncSession, order: Iterable[AtRiskEntry]) -> None:
+    """Positions 1..n in this order; each entry whose position changes is a new version."""
+    now = utcnow()
+    moved = []
+    for position, entry in enumerate(order, start=1):
+        if entry.position != position:
+            entry.position = position
+            entry.version += 1
+            entry.updated_at = now
+            moved.append(entry)
+    await session.flush()
+    for entry in moved:
+        _record(session, entry, Action.UPDATE)
 
 
 async def list_entries(
@@ -114,9 +183,16 @@ async def get_entry(db: Database, company_id: str, entry_id: str) -> AtRiskEntry
 
 
 async def add_entry(
-    db: Database, company_id: str, category: Category, name: str, active: bool = True
+    db: Database,
+    company_id: str,
+    category: Category,
+    name: str,
+    active: bool = True,
+    description: str | None = None,
 ) -> AtRiskEntry:
-    clean, key = _checked_name(name)
+    """A new entry, last in its category."""
+    clean, key = _checked_name(name, category)
+    clean_description = _checked_description(description)
     try:
         async with db.write() as session:
             await changes.claim(session, company_id, Area.LISTS)
@@ -133,14 +209,15 @@ async def add_entry(
                     f"{category.title} already holds {CATEGORY_MAX_ENTRIES:,} entries, the most "
                     "a category can hold. Delete or reuse an entry instead.",
                 )
-            if existing := await _clash(session, company_id, category, key, None):
-                raise _duplicate(category, existing)
+            if duplicate := await _clash(session, company_id, category, key, None):
+                raise duplicate
             now = utcnow()
             entry = AtRiskEntry(
                 company_id=company_id,
                 category=category,
                 name=clean,
                 name_key=key,
+                description=clean_description,
                 active=active,
                 position=(last or 0) + 1,
                 version=1,
@@ -152,7 +229,7 @@ async def add_entry(
             _record(session, entry, Action.CREATE)
     except IntegrityError:
         # Writers of a company queue on its claim, so only a writer that skipped it gets here.
-        raise _duplicate(category, clean) from None
+        raise _duplicate(category, clean, True) from None
     return entry
 
 
@@ -163,52 +240,93 @@ async def update_entry(
     *,
     name: str | None = None,
     active: bool | None = None,
+    description: str | Keep | None = KEEP,
     expected_version: int | None = None,
 ) -> AtRiskEntry:
-    """Change the name and/or active flag; the version goes up by one if anything changed."""
-    if name is None and active is None:
-        raise ValidationFailed("input", "Give a new name, a new active value, or both.")
-    checked = _checked_name(name) if name is not None else None
-    category: Category | None = None
-    try:
-        async with db.write() as session:
-            await changes.claim(session, company_id, Area.LISTS)
-            entry = await _find(session, company_id, entry_id)
-            if entry is None:
-                raise NotFound(entry_id)
-            category = entry.category
-            if expected_version is not None and expected_version != entry.version:
-                session.expunge(entry)  # keep its values through the rollback
-                raise VersionConflict(entry, expected_version)
-            changed = False
-            if checked is not None and checked[0] != entry.name:
-                clean, key = checked
-                if existing := await _clash(session, company_id, entry.category, key, entry.id):
-                    raise _duplicate(entry.category, existing)
-                entry.name, entry.name_key = clean, key
-                changed = True
-            if active is not None and active != entry.active:
-                entry.active = active
-                changed = True
-            if changed:
-                entry.version += 1
-                entry.updated_at = utcnow()
-                await session.flush()
-                _record(session, entry, Action.UPDATE)
-    except IntegrityError:
-        assert checked is not None
-        assert category is not None
-        raise _duplicate(category, checked[0]) from None
+    """Change the name, active flag and/or description (None clears it); the version goes
+    up by one if anything changed."""
+    if name is None and active is None and description is KEEP:
+        raise ValidationFailed("input", "Give a new name, active value or description.")
+    new_description = description if description is KEEP else _checked_description(description)
+    checked: tuple[str, str] | None = None
+    async with db.write() as session:
+        await changes.claim(session, company_id, Area.LISTS)
+        entry = await _found(session, company_id, entry_id)
+        if name is not None:
+            checked = _checked_name(name, entry.category)
+        _check_version(session, entry, expected_version)
+        changed = False
+        if checked is not None and checked[0] != entry.name:
+            clean, key = checked
+            if duplicate := await _clash(session, company_id, entry.category, key, entry.id):
+                raise duplicate
+            entry.name, entry.name_key = clean, key
+            changed = True
+        if active is not None and active != entry.active:
+            entry.active = active
+            changed = True
+        if new_description is not KEEP and new_description != entry.description:
+            entry.description = new_description
+            changed = True
+        if changed:
+            entry.version += 1
+            entry.updated_at = utcnow()
+            await session.flush()
+            _record(session, entry, Action.UPDATE)
     return entry
 
 
-async def delete_entry(db: Database, company_id: str, entry_id: str) -> str:
+async def move_entry(
+    db: Database,
+    company_id: str,
+    entry_id: str,
+    *,
+    before_id: str | None = None,
+    expected_version: int | None = None,
+) -> AtRiskEntry:
+    """Put the entry right before another of its category, or last when `before_id` is None.
+
+    The entries between its old and new place shift by one; each that moves gets a new version.
+    """
+    async with db.write() as session:
+        await changes.claim(session, company_id, Area.LISTS)
+        entry = await _found(session, company_id, entry_id)
+        before = None if before_id is None else await _found(session, company_id, before_id)
+        _check_version(session, entry, expected_version)
+        if before is not None and before.category is not entry.category:
+            raise ValidationFailed(
+                "beforeId",
+                f"An entry moves only inside its own category: {entry.category.title}.",
+            )
+        siblings = await _in_order(session, company_id, entry.category)
+        if before is not None and before.id == entry.id:
+            order = siblings
+        else:
+            order = [sibling for sibling in siblings if sibling.id != entry.id]
+            order.insert(len(order) if before is None else order.index(before), entry)
+        await _renumber(session, order)
+    return entry
+
+
+async def sort_entries(db: Database, company_id: str, category: Category) -> list[AtRiskEntry]:
+    """Order the whole category A to Z, in one transaction; returns it in its new order."""
+    async with db.write() as session:
+        await changes.claim(session, company_id, Area.LISTS)
+        order = sorted(
+            await _in_order(session, company_id, category), key=lambda e: sort_key(e.name)
+        )
+        await _renumber(session, order)
+    return order
+
+
+async def delete_entry(
+    db: Database, company_id: str, entry_id: str, *, expected_version: int | None = None
+) -> str:
     """Remove the entry for good; returns its id."""
     async with db.write() as session:
         await changes.claim(session, company_id, Area.LISTS)
-        entry = await _find(session, company_id, entry_id)
-        if entry is None:
-            raise NotFound(entry_id)
+        entry = await _found(session, company_id, entry_id)
+        _check_version(session, entry, expected_version)
         await session.delete(entry)
         _record(session, entry, Action.DELETE)
         return entry.id

@@ -12,7 +12,7 @@ from sqlalchemy import bindparam, delete, select
 
 from atrisk.db.database import Database
 from atrisk.db.types import utcnow
-from atrisk.domain.accounts import Caller
+from atrisk.domain.accounts import Caller, Refusal
 from atrisk.domain.changes import Area
 from atrisk.models.accounts import User, UserSession
 from atrisk.models.companies import Company
@@ -65,11 +65,12 @@ _SESSION_CALLER = (
 )
 
 
-async def caller_from_session(db: Database, key: bytes, session_id: str) -> Caller | None:
+async def caller_from_session(db: Database, key: bytes, session_id: str) -> Caller | Refusal:
+    """The person signed in with this session, or INVALID when it ended, expired or never was."""
     parameters = {"id_hash": keyed_hash(key, session_id), "now": utcnow()}
     rows = await db.lookup(_SESSION_CALLER, parameters)
     if not rows:
-        return None
+        return Refusal.INVALID
     (row,) = rows
     user_id, email, role, company_id, company_name, lists, cases, accounts = row
     return Caller(

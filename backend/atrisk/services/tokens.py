@@ -1,4 +1,5 @@
-"""API tokens: created (shown once), revoked, and who a token is.
+"""API tokens: created (shown once), revoked (kept, and refused as revoked), and who a
+token is.
 
 Only a keyed hash of a token is stored (see atrisk.services.credentials).
 """
@@ -8,12 +9,12 @@ from __future__ import annotations
 import logging
 from datetime import timedelta
 
-from sqlalchemy import bindparam, delete, select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from atrisk.db.database import Database
 from atrisk.db.types import utcnow
-from atrisk.domain.accounts import Caller, Role
+from atrisk.domain.accounts import Caller, Refusal, Role
 from atrisk.domain.changes import Action, Area, Entity
 from atrisk.models.accounts import TOKEN_NAME_MAX_LENGTH, ApiToken
 from atrisk.models.companies import Company
@@ -33,6 +34,7 @@ _TOKEN_CALLER = (
     select(
         ApiToken.id,
         ApiToken.last_used_at,
+        ApiToken.revoked_at,
         Company.id,
         Company.name,
         Company.lists_version,
@@ -44,16 +46,19 @@ _TOKEN_CALLER = (
 )
 
 
-async def caller_from_token(db: Database, key: bytes, token: str) -> Caller | None:
-    """The read-only caller behind an API token; notes when the token was last used.
+async def caller_from_token(db: Database, key: bytes, token: str) -> Caller | Refusal:
+    """The read-only caller behind an API token, or why there is none; notes when the token
+    was last used.
 
     That note is best-effort: a database that refuses writes must not refuse reads.
     """
     rows = await db.lookup(_TOKEN_CALLER, {"token_hash": keyed_hash(key, token)})
     if not rows:
-        return None
+        return Refusal.INVALID
     (row,) = rows
-    token_id, last_used_at, company_id, company_name, lists, cases, accounts = row
+    token_id, last_used_at, revoked_at, company_id, company_name, lists, cases, accounts = row
+    if revoked_at is not None:
+        return Refusal.REVOKED
     now = utcnow()
     if last_used_at is None or now - last_used_at >= TOKEN_USE_RESOLUTION:
         try:
@@ -96,15 +101,24 @@ async def create_token(
 
 
 async def revoke_token(db: Database, company_id: str, name: str) -> bool:
-    """Delete the company's token with this name; False if there was none."""
+    """Revoke the company's active token with this name, at once; False if there is none.
+
+    The token is kept, marked revoked: it is refused as revoked, and its name is free again.
+    """
     name = " ".join(name.split())
     async with db.write() as session:
+        await changes.claim(session, company_id, Area.ACCOUNTS)
         token_id = await session.scalar(
-            select(ApiToken.id).where(ApiToken.company_id == company_id, ApiToken.name == name)
+            select(ApiToken.id).where(
+                ApiToken.company_id == company_id,
+                ApiToken.name == name,
+                ApiToken.revoked_at.is_(None),
+            )
         )
         if token_id is None:
             return False
-        await changes.claim(session, company_id, Area.ACCOUNTS)
-        await session.execute(delete(ApiToken).where(ApiToken.id == token_id))
-        changes.record(session, Change(company_id, Entity.API_TOKEN, token_id, Action.DELETE))
+        await session.execute(
+            update(ApiToken).where(ApiToken.id == token_id).values(revoked_at=utcnow())
+        )
+        changes.record(session, Change(company_id, Entity.API_TOKEN, token_id, Action.UPDATE))
     return True

@@ -1,6 +1,7 @@
 """Who a request acts for, read from its credentials: `Authorization: Bearer <token>`
 (API tokens) or, when it has no such header, the session cookie. With neither it is
-anonymous. The company always comes from the credential, never from the request.
+anonymous (Refusal.MISSING); a credential that matches nothing is INVALID, a revoked token
+REVOKED. The company always comes from the credential, never from the request.
 """
 
 from __future__ import annotations
@@ -8,7 +9,7 @@ from __future__ import annotations
 from starlette.requests import HTTPConnection
 
 from atrisk.db.database import Database
-from atrisk.domain.accounts import Caller
+from atrisk.domain.accounts import Caller, Refusal
 from atrisk.services import sessions, tokens
 from atrisk.settings import Settings
 
@@ -24,11 +25,15 @@ def bearer_token(connection: HTTPConnection) -> str | None:
     return token.strip() if scheme.lower() == "bearer" else ""
 
 
-async def caller_for(connection: HTTPConnection, db: Database, settings: Settings) -> Caller | None:
+async def caller_for(
+    connection: HTTPConnection, db: Database, settings: Settings
+) -> Caller | Refusal:
     token = bearer_token(connection)
     if token is not None:
-        return await tokens.caller_from_token(db, settings.signing_key, token) if token else None
+        if not token:
+            return Refusal.INVALID
+        return await tokens.caller_from_token(db, settings.signing_key, token)
     session_id = connection.cookies.get(SESSION_COOKIE)
     if session_id:
         return await sessions.caller_from_session(db, settings.signing_key, session_id)
-    return None
+    return Refusal.MISSING

@@ -16,6 +16,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from atrisk.db.database import Database
+from atrisk.domain.accounts import Caller
 from atrisk.graphql.types.accounts import Viewer
 from atrisk.services import sessions, throttle, users
 from atrisk.settings import Settings
@@ -77,7 +78,7 @@ async def login(request: Request) -> Response:
     lifetime = timedelta(minutes=settings.session_ttl_minutes)
     session_id, _ = await sessions.start_session(db, settings.signing_key, user.id, lifetime)
     caller = await sessions.caller_from_session(db, settings.signing_key, session_id)
-    assert caller is not None
+    assert isinstance(caller, Caller)
     response = JSONResponse(_plain(asdict(Viewer.from_caller(caller))))
     response.set_cookie(
         SESSION_COOKIE,

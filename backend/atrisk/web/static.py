@@ -1,4 +1,6 @@
-"""The bundled web page: the files of `frontend/` with explicit types and cache headers.
+"""The bundled web app: the files of `frontend/` with explicit types and cache headers, and
+`index.html` for each of the app's own paths (its pages), so that a page's address can be
+reloaded, bookmarked and shared. Any other path is a file or a 404.
 
 There is no build step, so file names carry no content hash: every file is served
 with a validator (ETag, Last-Modified) and the browser must revalidate before reuse,
@@ -14,6 +16,10 @@ from starlette.datastructures import Headers
 from starlette.responses import FileResponse, Response
 from starlette.staticfiles import NotModifiedResponse, StaticFiles
 from starlette.types import Scope
+
+# The app's pages (ROUTES and ALIASES in frontend/app.js; a test keeps them equal). Part two
+# adds /cases, /customers, /customers/:id, /reports and /settings/users, tokens, company, history.
+APP_PATHS = frozenset({"/", "/settings/at-risk-entries"})
 
 MEDIA_TYPES = {
     ".html": "text/html; charset=utf-8",
@@ -40,7 +46,13 @@ def cache_control_for(path: str | os.PathLike[str]) -> str:
 
 
 class WebPage(StaticFiles):
-    """StaticFiles with a fixed type table (not the host's mime.types) and revalidation."""
+    """StaticFiles with a fixed type table (not the host's mime.types), revalidation, and
+    index.html for the app's paths."""
+
+    async def get_response(self, path: str, scope: Scope) -> Response:
+        if scope["path"] in APP_PATHS:
+            path = "index.html"
+        return await super().get_response(path, scope)
 
     def file_response(
         self,

@@ -1,12 +1,13 @@
-"""The picklists' root fields: list and get entries, add, update and delete them."""
+"""The picklists' root fields: list and get entries; add, update, move, sort and delete them."""
 
 from __future__ import annotations
 
 import strawberry
+from strawberry.types.unset import UNSET
 
 from atrisk.domain.picklists import Category
 from atrisk.graphql.context import Info
-from atrisk.graphql.errors import not_found, to_user_error
+from atrisk.graphql.errors import not_found, to_user_error, version_conflict
 from atrisk.graphql.permissions import READ, WRITE
 from atrisk.graphql.types.picklists import (
     AddAtRiskEntryInput,
@@ -14,10 +15,11 @@ from atrisk.graphql.types.picklists import (
     AtRiskEntryResult,
     DeleteAtRiskEntryResult,
     DeletedAtRiskEntry,
+    MoveAtRiskEntryInput,
     UpdateAtRiskEntryInput,
 )
 from atrisk.services import picklists
-from atrisk.services.errors import NotFound, ServiceError
+from atrisk.services.errors import NotFound, ServiceError, VersionConflict
 
 
 @strawberry.type
@@ -55,15 +57,15 @@ class PicklistMutation:
         ctx = info.context
         try:
             row = await picklists.add_entry(
-                ctx.db, ctx.company_id, input.category, input.name, input.active
+                ctx.db, ctx.company_id, input.category, input.name, input.active, input.description
             )
         except ServiceError as error:
             return to_user_error(error)
         return AtRiskEntry.from_model(row)
 
     @strawberry.mutation(
-        description="Rename and/or (de)activate an entry. Send `expectedVersion` to refuse "
-        "overwriting someone else's change.",
+        description="Rename, (de)activate or describe an entry. Send `expectedVersion` to "
+        "refuse overwriting someone else's change.",
         permission_classes=WRITE,
     )
     async def update_at_risk_entry(
@@ -77,17 +79,58 @@ class PicklistMutation:
                 input.id,
                 name=input.name,
                 active=input.active,
+                description=picklists.KEEP if input.description is UNSET else input.description,
                 expected_version=input.expected_version,
             )
         except ServiceError as error:
             return to_user_error(error)
         return AtRiskEntry.from_model(row)
 
-    @strawberry.mutation(description="Delete an entry permanently.", permission_classes=WRITE)
-    async def delete_at_risk_entry(self, info: Info, id: strawberry.ID) -> DeleteAtRiskEntryResult:
+    @strawberry.mutation(
+        description="Put an entry before another of its category (`beforeId`), or last. "
+        "Every entry whose position changes gets a new version.",
+        permission_classes=WRITE,
+    )
+    async def move_at_risk_entry(
+        self, info: Info, input: MoveAtRiskEntryInput
+    ) -> AtRiskEntryResult:
         ctx = info.context
         try:
-            deleted = await picklists.delete_entry(ctx.db, ctx.company_id, id)
+            row = await picklists.move_entry(
+                ctx.db,
+                ctx.company_id,
+                input.id,
+                before_id=input.before_id,
+                expected_version=input.expected_version,
+            )
+        except ServiceError as error:
+            return to_user_error(error)
+        return AtRiskEntry.from_model(row)
+
+    @strawberry.mutation(
+        description="Order a whole category A to Z, in one change; returns it in its new order.",
+        permission_classes=WRITE,
+    )
+    async def sort_at_risk_entries(self, info: Info, category: Category) -> list[AtRiskEntry]:
+        ctx = info.context
+        rows = await picklists.sort_entries(ctx.db, ctx.company_id, category)
+        return [AtRiskEntry.from_model(row) for row in rows]
+
+    @strawberry.mutation(
+        description="Delete an entry permanently. Send `expectedVersion` to refuse deleting an "
+        "entry someone else changed meanwhile.",
+        permission_classes=WRITE,
+    )
+    async def delete_at_risk_entry(
+        self, info: Info, id: strawberry.ID, expected_version: int | None = None
+    ) -> DeleteAtRiskEntryResult:
+        ctx = info.context
+        try:
+            deleted = await picklists.delete_entry(
+                ctx.db, ctx.company_id, id, expected_version=expected_version
+            )
         except NotFound as error:
             return not_found(error)
+        except VersionConflict as error:
+            return version_conflict(error)
         return DeletedAtRiskEntry(id=strawberry.ID(deleted))

@@ -26,6 +26,7 @@ class AtRiskEntry:
     id: strawberry.ID
     category: Category
     name: str
+    description: str | None
     active: bool
     position: int
     version: int
@@ -40,6 +41,7 @@ class AtRiskEntry:
             # enum member makes Strawberry scan the enum's values for every row.
             category=_CATEGORY_VALUES[row.category],
             name=row.name,
+            description=row.description,
             active=row.active,
             position=row.position,
             version=row.version,
@@ -64,7 +66,7 @@ AtRiskEntryResult = Annotated[
 ]
 
 DeleteAtRiskEntryResult = Annotated[
-    DeletedAtRiskEntry | NotFoundError,
+    DeletedAtRiskEntry | NotFoundError | VersionConflictError,
     strawberry.union("DeleteAtRiskEntryResult"),
 ]
 
@@ -74,11 +76,26 @@ class AddAtRiskEntryInput:
     category: Category
     name: str
     active: bool = True
+    description: str | None = strawberry.field(
+        default=None, description="At most 500 characters, trimmed; empty means none."
+    )
 
 
-@strawberry.input
+@strawberry.input(description="Omitted fields are left as they are.")
 class UpdateAtRiskEntryInput:
     id: strawberry.ID
     name: str | None = None
     active: bool | None = None
+    description: str | None = strawberry.field(
+        default=strawberry.UNSET, description="null (or empty) removes the description."
+    )
+    expected_version: int | None = None
+
+
+@strawberry.input
+class MoveAtRiskEntryInput:
+    id: strawberry.ID
+    before_id: strawberry.ID | None = strawberry.field(
+        default=None, description="The entry to put it before; null puts it last."
+    )
     expected_version: int | None = None

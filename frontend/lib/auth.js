@@ -1,6 +1,5 @@
-// Signing in and out: POST /auth/login and /auth/logout with JSON (the server
-// refuses anything else from a browser). Who is signed in comes with the
-// entries, from the `me` field of the page's one query.
+// Signing in and out: POST /auth/login and /auth/logout with JSON (the server refuses
+// anything else from a browser). Who is signed in then lives in ./session.js.
 
 import { ApiError } from "./graphql.js";
 
@@ -45,4 +44,13 @@ export async function signOut() {
       status: response.status,
     });
   }
+}
+
+/** What to tell someone whose sign-in failed. */
+export function signInProblem(error) {
+  if (error.kind === "refused") return error.message;
+  if (error.kind === "network") {
+    return "The server could not be reached. Check the connection and try again.";
+  }
+  return "Could not sign in: the server had a problem. Try again in a moment.";
 }

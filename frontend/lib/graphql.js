@@ -1,17 +1,16 @@
-// The one way the page talks to the server: POST /graphql with a named operation.
+// The one way the app talks to the server: POST /graphql with one named operation.
 //
 // Every failure becomes an ApiError with a `kind` the views can act on:
 //   "network"          the server could not be reached or timed out
 //   "unauthenticated"  errors[].extensions.code UNAUTHENTICATED (or HTTP 401)
 //   "forbidden"        errors[].extensions.code FORBIDDEN (or HTTP 403)
 //   "server"           any other error answer
-// Expected problems (a duplicate name, a stale version) are not errors: they
-// arrive as data, as members of the result unions.
-
-import { documents } from "./operations.js";
+// Expected problems (a duplicate name, a stale version) are not errors: they arrive as
+// data, as members of the result unions.
 
 const ENDPOINT = "/graphql";
 const TIMEOUT_MS = 15000;
+const OPERATION_NAME = /\b(?:query|mutation)\s+([_A-Za-z][_0-9A-Za-z]*)/;
 
 export class ApiError extends Error {
   constructor(kind, message, { status = 0, errors = [], cause } = {}) {
@@ -23,10 +22,11 @@ export class ApiError extends Error {
   }
 }
 
-export async function graphql(operationName, variables = {}) {
-  const query = documents[operationName];
-  if (!query) {
-    throw new Error(`unknown GraphQL operation ${operationName}`);
+/** Run `document` (one named query or mutation) with `variables`; resolves to its data. */
+export async function graphql(document, variables = {}) {
+  const operationName = OPERATION_NAME.exec(document)?.[1];
+  if (!operationName) {
+    throw new Error("a GraphQL document needs one named operation");
   }
   let response;
   try {
@@ -34,7 +34,7 @@ export async function graphql(operationName, variables = {}) {
       method: "POST",
       headers: { "Content-Type": "application/json", Accept: "application/json" },
       credentials: "same-origin",
-      body: JSON.stringify({ query, operationName, variables }),
+      body: JSON.stringify({ query: document, operationName, variables }),
       signal: AbortSignal.timeout(TIMEOUT_MS),
     });
   } catch (cause) {

@@ -1,0 +1,53 @@
+// The app: which page each address shows, inside the shell. The server answers each of
+// these paths with index.html (APP_PATHS in backend/atrisk/web/static.py; a test keeps the
+// two lists equal), and Back and Forward move between them without a reload.
+
+import { html, render, useStore } from "./lib/dom.js";
+import { alias, location, navigate } from "./lib/router.js";
+import { allows, session } from "./lib/session.js";
+import { EntriesPage } from "./views/entries/EntriesPage.js";
+import { NotFound } from "./views/shell/NotFound.js";
+import { Shell } from "./views/shell/Shell.js";
+import { SignIn } from "./views/shell/SignIn.js";
+
+// Each page: its path, its name in the navigation, and the roles that may use it.
+export const ROUTES = [
+  {
+    path: "/settings/at-risk-entries",
+    nav: "At-Risk Entries",
+    roles: ["ADMIN", "VIEWER"],
+    page: EntriesPage,
+  },
+  // Part two's pages land here, each with its roles: "/cases" (then the landing page),
+  // "/customers", "/customers/:id", "/reports", "/settings/users", "/settings/tokens",
+  // "/settings/company", "/settings/history".
+];
+
+// Addresses that show another page's address: "/" opens the entries page until the cases
+// page exists.
+export const ALIASES = { "/": "/settings/at-risk-entries" };
+
+function routeOf(path) {
+  return ROUTES.find((route) => route.path === path) ?? null;
+}
+
+function App() {
+  const { path } = useStore(location);
+  const { status, me } = useStore(session);
+  const route = routeOf(path);
+  let content;
+  if (status === "signed-out") {
+    content = html`<${SignIn} />`;
+  } else if (route === null || (me !== null && !allows(me, route.roles))) {
+    content = html`<${NotFound} />`;
+  } else {
+    content = html`<${route.page} key=${route.path} />`;
+  }
+  return html`<${Shell} routes=${ROUTES} current=${route}>${content}</${Shell}>`;
+}
+
+for (const [from, to] of Object.entries(ALIASES)) {
+  alias(from, to);
+}
+navigate(`${window.location.pathname}${window.location.search}`, { replace: true });
+render(html`<${App} />`, document.getElementById("app"));
