@@ -71,9 +71,12 @@ async def test_tokens_are_stored_hashed_and_resolve_to_read_only_callers(db, com
     assert stored == keyed_hash(KEY, token)
     assert token not in stored
     caller = await tokens.caller_from_token(db, KEY, token)
-    assert caller == Caller(company.id, "Acme Alarms", Role.VIEWER, None, token_id=row.id)
+    assert caller == Caller(
+        company.id, "Acme Alarms", Role.VIEWER, None, token_id=row.id, token_name="picker app"
+    )
     assert caller is not None
-    assert not caller.can_write
+    assert not caller.works_cases
+    assert not caller.is_admin
     assert await tokens.caller_from_token(db, b"another key" * 3, token) is None
     assert await tokens.revoke_token(db, company.id, "picker app")
     assert await tokens.caller_from_token(db, KEY, token) is None

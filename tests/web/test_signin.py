@@ -35,7 +35,7 @@ async def test_login_sets_a_session_cookie_that_signs_in(anonymous_client, admin
     assert response.json() == {
         "email": "admin@acme.example",
         "role": "ADMIN",
-        "company": {"id": company.id, "name": "Acme Alarms"},
+        "company": {"id": company.id, "name": "Acme Alarms", "currency": "USD", "timezone": "UTC"},
     }
     body = await post(anonymous_client, ME)
     assert body == {"data": {"me": response.json()}}

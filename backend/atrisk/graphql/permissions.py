@@ -1,7 +1,9 @@
 """Who may call what, applied to root fields only (never to leaf fields).
 
-Anonymous callers get UNAUTHENTICATED for every field; viewers and API tokens
-get FORBIDDEN for mutations. Both are GraphQL errors, so they are not masked.
+Anonymous callers get UNAUTHENTICATED for every field. Viewers (and VIEWER tokens) only
+read; agents (and AGENT tokens) also work customers and cases; only admins change the
+lists, people, tokens and the company. Refusals are FORBIDDEN. Both are GraphQL errors,
+so they are not masked. What each role may do is decided in atrisk.domain.accounts.
 """
 
 from __future__ import annotations
@@ -21,14 +23,24 @@ class SignedIn(BasePermission):
         return info.context.caller is not None
 
 
-class CanWrite(BasePermission):
-    message = "Your access is read-only: only a company admin may change entries."
+class IsAdmin(BasePermission):
+    message = "Only a company admin may do this; your access does not include it."
     error_extensions = {"code": "FORBIDDEN"}  # noqa: RUF012 (the base class declares it)
 
     def has_permission(self, source: Any, info: Info, **kwargs: Any) -> bool:
         caller = info.context.caller
-        return caller is not None and caller.can_write
+        return caller is not None and caller.is_admin
+
+
+class WorksCases(BasePermission):
+    message = "Your access is read-only: only admins and agents change customers and cases."
+    error_extensions = {"code": "FORBIDDEN"}  # noqa: RUF012 (the base class declares it)
+
+    def has_permission(self, source: Any, info: Info, **kwargs: Any) -> bool:
+        caller = info.context.caller
+        return caller is not None and caller.works_cases
 
 
 READ: list[type[BasePermission]] = [SignedIn]
-WRITE: list[type[BasePermission]] = [SignedIn, CanWrite]
+WORK: list[type[BasePermission]] = [SignedIn, WorksCases]
+ADMIN: list[type[BasePermission]] = [SignedIn, IsAdmin]

@@ -33,6 +33,12 @@ ROOT_FIELDS: dict[str, tuple[frozenset[Area], bool]] = {
     "atRiskEntries": (frozenset({Area.LISTS}), False),
     "atRiskEntry": (frozenset({Area.LISTS}), False),
     "me": (frozenset({Area.ACCOUNTS}), True),
+    "users": (frozenset({Area.ACCOUNTS}), False),
+    # A case shows its entries and people too.
+    "customers": (frozenset({Area.CASES, Area.LISTS, Area.ACCOUNTS}), False),
+    "customer": (frozenset({Area.CASES, Area.LISTS, Area.ACCOUNTS}), False),
+    "atRiskCases": (frozenset({Area.CASES, Area.LISTS, Area.ACCOUNTS}), False),
+    "atRiskCase": (frozenset({Area.CASES, Area.LISTS, Area.ACCOUNTS}), False),
 }
 MAX_DOCUMENT_LENGTH = 10_000
 MAX_DOCUMENTS = 256

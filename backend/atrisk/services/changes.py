@@ -15,9 +15,11 @@ any transaction that writes a company's data without bumping its version.
 
 from __future__ import annotations
 
+import enum
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -38,18 +40,53 @@ _PENDING = "atrisk_pending_changes"
 
 
 @dataclass(frozen=True, slots=True)
+class FieldChange:
+    """One field of a change, its old and new value as text (None: empty)."""
+
+    field: str
+    before: str | None
+    after: str | None
+
+
+@dataclass(frozen=True, slots=True)
 class Change:
-    """One committed write: what (entity and id), how, and the entity's new version."""
+    """One committed write: what (entity and id), how, the entity's new version; who did it,
+    the entity's label at that time and each changed field."""
 
     company_id: str
     entity: Entity
     entity_id: str
     action: Action
     version: int | None = None
+    actor: str = ""
+    label: str = ""
+    fields: tuple[FieldChange, ...] = ()
 
     @property
     def area(self) -> Area:
         return AREA_OF[self.entity]
+
+
+def as_text(value: object) -> str | None:
+    """A field's value as history shows it."""
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, enum.Enum):
+        return str(value.value)
+    if isinstance(value, datetime):
+        return value.isoformat()
+    return str(value)
+
+
+def diff(before: Mapping[str, object], after: Mapping[str, object]) -> tuple[FieldChange, ...]:
+    """The fields whose value differs, in the order of `after`."""
+    return tuple(
+        FieldChange(field, as_text(before.get(field)), as_text(value))
+        for field, value in after.items()
+        if as_text(before.get(field)) != as_text(value)
+    )
 
 
 Subscriber = Callable[[Change], None]

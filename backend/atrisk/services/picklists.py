@@ -6,7 +6,7 @@ import re
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import Row, func, select
+from sqlalchemy import Row, func, select, union_all, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -20,10 +20,12 @@ from atrisk.domain.picklists import (
     name_key,
     normalise_name,
 )
+from atrisk.models.cases import AtRiskCase, Credit
+from atrisk.models.customers import Customer
 from atrisk.models.picklists import AtRiskEntry
 from atrisk.services import changes
 from atrisk.services.changes import Change
-from atrisk.services.errors import NotFound, ValidationFailed, VersionConflict
+from atrisk.services.errors import EntryInUse, NotFound, ValidationFailed, VersionConflict
 
 _ID_PATTERN = re.compile(r"[0-9a-f]{32}")
 
@@ -202,13 +204,111 @@ async def update_entry(
     return entry
 
 
-async def delete_entry(db: Database, company_id: str, entry_id: str) -> str:
-    """Remove the entry for good; returns its id."""
+async def usage_counts(
+    session: AsyncSession, company_id: str, entry_ids: Sequence[str]
+) -> dict[str, int]:
+    """How many cases and credits use each entry (as reason, cause, resolution or credit
+    reason); entries nothing uses are left out."""
+    if not entry_ids:
+        return {}
+    ids = list(entry_ids)
+    uses = union_all(
+        *(
+            select(column.label("entry_id")).where(
+                AtRiskCase.company_id == company_id, column.in_(ids)
+            )
+            for column in (AtRiskCase.reason_id, AtRiskCase.cause_id, AtRiskCase.resolution_id)
+        ),
+        select(Credit.credit_reason_id.label("entry_id")).where(
+            Credit.company_id == company_id, Credit.credit_reason_id.in_(ids)
+        ),
+    ).subquery()
+    rows = await session.execute(select(uses.c.entry_id, func.count()).group_by(uses.c.entry_id))
+    return {entry_id: int(count) for entry_id, count in rows}
+
+
+_USES = {
+    Category.REASON: (AtRiskCase, AtRiskCase.reason_id),
+    Category.CAUSE: (AtRiskCase, AtRiskCase.cause_id),
+    Category.RESOLUTION: (AtRiskCase, AtRiskCase.resolution_id),
+    Category.CREDIT_REASON: (Credit, Credit.credit_reason_id),
+}
+
+
+async def _move_uses(
+    session: AsyncSession, entry: AtRiskEntry, replacement: AtRiskEntry, actor: str
+) -> None:
+    """Every case and credit that uses `entry` uses `replacement` instead; each case that
+    changed gets a new version and its change is recorded."""
+    await changes.claim(session, entry.company_id, Area.CASES)
+    model, column = _USES[entry.category]
+    if model is Credit:
+        case_ids = select(Credit.case_id).where(Credit.credit_reason_id == entry.id)
+    else:
+        case_ids = select(AtRiskCase.id).where(column == entry.id)
+    affected = list((await session.execute(case_ids.distinct())).scalars())
+    await session.execute(
+        update(model).where(column == entry.id).values({column.key: replacement.id})
+    )
+    if not affected:
+        return
+    now = utcnow()
+    await session.execute(
+        update(AtRiskCase)
+        .where(AtRiskCase.id.in_(affected))
+        .values(version=AtRiskCase.version + 1, updated_at=now)
+    )
+    versions = await session.execute(
+        select(AtRiskCase.id, AtRiskCase.version, Customer.name)
+        .join(Customer, Customer.id == AtRiskCase.customer_id)
+        .where(AtRiskCase.id.in_(affected))
+    )
+    field = "creditReason" if model is Credit else column.key.removesuffix("_id")
+    for case_id, version, label in versions:
+        changes.record(
+            session,
+            Change(
+                entry.company_id,
+                Entity.AT_RISK_CASE,
+                case_id,
+                Action.UPDATE,
+                version,
+                actor=actor,
+                label=label,
+                fields=(changes.FieldChange(field, entry.name, replacement.name),),
+            ),
+        )
+
+
+async def delete_entry(
+    db: Database,
+    company_id: str,
+    entry_id: str,
+    *,
+    replace_with: str | None = None,
+    actor: str = "",
+) -> str:
+    """Remove the entry for good; returns its id. An entry in use is refused unless
+    `replace_with` names another entry of its category: then every use moves there first."""
     async with db.write() as session:
         await changes.claim(session, company_id, Area.LISTS)
         entry = await _find(session, company_id, entry_id)
         if entry is None:
             raise NotFound(entry_id)
+        uses = (await usage_counts(session, company_id, [entry.id])).get(entry.id, 0)
+        if uses:
+            if replace_with is None:
+                raise EntryInUse(entry.category.label, uses)
+            replacement = await _find(session, company_id, replace_with)
+            if replacement is None or replacement.category is not entry.category:
+                raise ValidationFailed(
+                    "replaceWith", f"No other {entry.category.label} has the id {replace_with!r}."
+                )
+            if replacement.id == entry.id:
+                raise ValidationFailed(
+                    "replaceWith", f"Replace it with another {entry.category.label}, not itself."
+                )
+            await _move_uses(session, entry, replacement, actor)
         await session.delete(entry)
         _record(session, entry, Action.DELETE)
         return entry.id

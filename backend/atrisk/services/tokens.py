@@ -13,7 +13,7 @@ from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from atrisk.db.database import Database
 from atrisk.db.types import utcnow
-from atrisk.domain.accounts import Caller, Role
+from atrisk.domain.accounts import TOKEN_ROLES, Caller, Role
 from atrisk.domain.changes import Action, Area, Entity
 from atrisk.models.accounts import TOKEN_NAME_MAX_LENGTH, ApiToken
 from atrisk.models.companies import Company
@@ -25,6 +25,8 @@ from atrisk.services.users import checked_label
 
 logger = logging.getLogger(__name__)
 
+# Who made a token from the command line, as its `createdBy` shows it.
+CLI = "atrisk CLI"
 # A token's last-used time is written at most this often, not on every request.
 TOKEN_USE_RESOLUTION = timedelta(minutes=1)
 
@@ -32,9 +34,13 @@ TOKEN_USE_RESOLUTION = timedelta(minutes=1)
 _TOKEN_CALLER = (
     select(
         ApiToken.id,
+        ApiToken.name,
+        ApiToken.role,
         ApiToken.last_used_at,
         Company.id,
         Company.name,
+        Company.currency,
+        Company.timezone,
         Company.lists_version,
         Company.cases_version,
         Company.accounts_version,
@@ -53,7 +59,19 @@ async def caller_from_token(db: Database, key: bytes, token: str) -> Caller | No
     if not rows:
         return None
     (row,) = rows
-    token_id, last_used_at, company_id, company_name, lists, cases, accounts = row
+    (
+        token_id,
+        token_name,
+        role,
+        last_used_at,
+        company_id,
+        company_name,
+        currency,
+        timezone,
+        lists,
+        cases,
+        accounts,
+    ) = row
     now = utcnow()
     if last_used_at is None or now - last_used_at >= TOKEN_USE_RESOLUTION:
         try:
@@ -69,22 +87,39 @@ async def caller_from_token(db: Database, key: bytes, token: str) -> Caller | No
     return Caller(
         company_id=company_id,
         company_name=company_name,
-        role=Role.VIEWER,
+        role=role,
         token_id=token_id,
+        token_name=token_name,
+        currency=currency,
+        timezone=timezone,
         versions={Area.LISTS: lists, Area.CASES: cases, Area.ACCOUNTS: accounts},
     )
 
 
 async def create_token(
-    db: Database, key: bytes, company_id: str, name: str
+    db: Database,
+    key: bytes,
+    company_id: str,
+    name: str,
+    role: Role = Role.VIEWER,
+    created_by: str = CLI,
 ) -> tuple[ApiToken, str]:
-    """A new read-only token; returns the row and the token itself, which is shown only now."""
+    """A new token (VIEWER reads; AGENT also works customers and cases); returns the row and
+    the token itself, which is shown only now."""
     name = checked_label(name, "name", TOKEN_NAME_MAX_LENGTH)
+    if role not in TOKEN_ROLES:
+        raise ValidationFailed("role", "A token's role is VIEWER or AGENT, never ADMIN.")
     token = new_api_token()
     try:
         async with db.write() as session:
             await changes.claim(session, company_id, Area.ACCOUNTS)
-            row = ApiToken(company_id=company_id, name=name, token_hash=keyed_hash(key, token))
+            row = ApiToken(
+                company_id=company_id,
+                name=name,
+                token_hash=keyed_hash(key, token),
+                role=role,
+                created_by=created_by,
+            )
             session.add(row)
             await session.flush()
             changes.record(session, Change(company_id, Entity.API_TOKEN, row.id, Action.CREATE))
@@ -108,3 +143,12 @@ async def revoke_token(db: Database, company_id: str, name: str) -> bool:
         await session.execute(delete(ApiToken).where(ApiToken.id == token_id))
         changes.record(session, Change(company_id, Entity.API_TOKEN, token_id, Action.DELETE))
     return True
+
+
+async def list_tokens(db: Database, company_id: str) -> list[ApiToken]:
+    """The company's tokens by name."""
+    async with db.read() as session:
+        rows = await session.execute(
+            select(ApiToken).where(ApiToken.company_id == company_id).order_by(ApiToken.name)
+        )
+        return list(rows.scalars())

@@ -8,6 +8,7 @@ from sqlalchemy.exc import IntegrityError
 from atrisk.db.database import Database
 from atrisk.domain.accounts import InvalidEmail, Role, normalise_email, password_problem
 from atrisk.domain.changes import Action, Area, Entity
+from atrisk.domain.text import fold
 from atrisk.models.accounts import User
 from atrisk.models.companies import COMPANY_NAME_MAX_LENGTH, Company
 from atrisk.services import changes
@@ -52,9 +53,9 @@ async def create_company_with_admin(
     password_hash = await _password_hash(password)
     try:
         async with db.write() as session:
-            if await session.scalar(select(Company.id).where(Company.name == name)):
+            if await session.scalar(select(Company.id).where(Company.name_key == fold(name))):
                 raise ValidationFailed("name", f'A company named "{name}" already exists.')
-            company = Company(name=name)
+            company = Company(name=name, name_key=fold(name))
             session.add(company)
             await session.flush()
             await changes.claim(session, company.id, Area.ACCOUNTS)
@@ -109,3 +110,12 @@ async def check_password(db: Database, email: str, password: str) -> User | None
                 update(User).where(User.id == user.id).values(password_hash=new_hash)
             )
     return user
+
+
+async def list_users(db: Database, company_id: str, *, include_inactive: bool) -> list[User]:
+    """The company's people by email; deactivated ones only when asked."""
+    query = select(User).where(User.company_id == company_id)
+    if not include_inactive:
+        query = query.where(User.active.is_(True))
+    async with db.read() as session:
+        return list((await session.execute(query.order_by(User.email))).scalars())

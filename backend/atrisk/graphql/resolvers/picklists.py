@@ -6,8 +6,8 @@ import strawberry
 
 from atrisk.domain.picklists import Category
 from atrisk.graphql.context import Info
-from atrisk.graphql.errors import not_found, to_user_error
-from atrisk.graphql.permissions import READ, WRITE
+from atrisk.graphql.errors import to_user_error
+from atrisk.graphql.permissions import ADMIN, READ
 from atrisk.graphql.types.picklists import (
     AddAtRiskEntryInput,
     AtRiskEntry,
@@ -17,7 +17,7 @@ from atrisk.graphql.types.picklists import (
     UpdateAtRiskEntryInput,
 )
 from atrisk.services import picklists
-from atrisk.services.errors import NotFound, ServiceError
+from atrisk.services.errors import ServiceError
 
 
 @strawberry.type
@@ -49,7 +49,7 @@ class PicklistQuery:
 @strawberry.type
 class PicklistMutation:
     @strawberry.mutation(
-        description="Add an entry at the end of its category.", permission_classes=WRITE
+        description="Add an entry at the end of its category.", permission_classes=ADMIN
     )
     async def add_at_risk_entry(self, info: Info, input: AddAtRiskEntryInput) -> AtRiskEntryResult:
         ctx = info.context
@@ -58,13 +58,13 @@ class PicklistMutation:
                 ctx.db, ctx.company_id, input.category, input.name, input.active
             )
         except ServiceError as error:
-            return to_user_error(error)
+            return to_user_error(error)  # type: ignore[return-value]
         return AtRiskEntry.from_model(row)
 
     @strawberry.mutation(
         description="Rename and/or (de)activate an entry. Send `expectedVersion` to refuse "
         "overwriting someone else's change.",
-        permission_classes=WRITE,
+        permission_classes=ADMIN,
     )
     async def update_at_risk_entry(
         self, info: Info, input: UpdateAtRiskEntryInput
@@ -80,14 +80,26 @@ class PicklistMutation:
                 expected_version=input.expected_version,
             )
         except ServiceError as error:
-            return to_user_error(error)
+            return to_user_error(error)  # type: ignore[return-value]
         return AtRiskEntry.from_model(row)
 
-    @strawberry.mutation(description="Delete an entry permanently.", permission_classes=WRITE)
-    async def delete_at_risk_entry(self, info: Info, id: strawberry.ID) -> DeleteAtRiskEntryResult:
+    @strawberry.mutation(
+        description="Delete an entry permanently. One that cases or credits use is refused "
+        "(EntryInUseError) unless `replaceWith` names another entry of its category: every use "
+        "moves there, and the entry goes, in one transaction.",
+        permission_classes=ADMIN,
+    )
+    async def delete_at_risk_entry(
+        self,
+        info: Info,
+        id: strawberry.ID,
+        replace_with: strawberry.ID | None = None,
+    ) -> DeleteAtRiskEntryResult:
         ctx = info.context
         try:
-            deleted = await picklists.delete_entry(ctx.db, ctx.company_id, id)
-        except NotFound as error:
-            return not_found(error)
+            deleted = await picklists.delete_entry(
+                ctx.db, ctx.company_id, id, replace_with=replace_with, actor=ctx.signed_in.actor
+            )
+        except ServiceError as error:
+            return to_user_error(error)  # type: ignore[return-value]
         return DeletedAtRiskEntry(id=strawberry.ID(deleted))

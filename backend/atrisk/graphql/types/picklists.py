@@ -8,6 +8,7 @@ from typing import Annotated, Any
 import strawberry
 
 from atrisk.domain.picklists import Category
+from atrisk.graphql.context import Info
 from atrisk.graphql.types.errors import NotFoundError, UserError, ValidationError
 from atrisk.models import picklists as models
 from atrisk.services.picklists import EntryRow
@@ -31,6 +32,11 @@ class AtRiskEntry:
     version: int
     created_at: datetime
     updated_at: datetime
+
+    @strawberry.field(description="How many cases and credits use this entry.")
+    async def usage_count(self, info: Info) -> int:
+        count: int = await info.context.loaders.usage.load(self.id)
+        return count
 
     @classmethod
     def from_model(cls, row: models.AtRiskEntry | EntryRow) -> AtRiskEntry:
@@ -63,8 +69,16 @@ AtRiskEntryResult = Annotated[
     strawberry.union("AtRiskEntryResult"),
 ]
 
+
+@strawberry.type(
+    description="Cases or credits use the entry: name a `replaceWith`, or deactivate it instead."
+)
+class EntryInUseError(UserError):
+    usage_count: int
+
+
 DeleteAtRiskEntryResult = Annotated[
-    DeletedAtRiskEntry | NotFoundError,
+    DeletedAtRiskEntry | NotFoundError | EntryInUseError,
     strawberry.union("DeleteAtRiskEntryResult"),
 ]
 
