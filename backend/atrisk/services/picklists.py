@@ -300,14 +300,12 @@ async def delete_entry(
             if replace_with is None:
                 raise EntryInUse(entry.category.label, uses)
             replacement = await _find(session, company_id, replace_with)
-            if replacement is None or replacement.category is not entry.category:
-                raise ValidationFailed(
-                    "replaceWith", f"No other {entry.category.label} has the id {replace_with!r}."
-                )
-            if replacement.id == entry.id:
-                raise ValidationFailed(
-                    "replaceWith", f"Replace it with another {entry.category.label}, not itself."
-                )
+            if (
+                replacement is None
+                or replacement.category is not entry.category
+                or replacement.id == entry.id
+            ):
+                raise NotFound(replace_with, f"other {entry.category.label}")
             await _move_uses(session, entry, replacement, actor)
         await session.delete(entry)
         _record(session, entry, Action.DELETE)
