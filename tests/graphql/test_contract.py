@@ -83,6 +83,7 @@ PENDING = frozenset(
         "Subscription.companyChanges",
         # The web app
         "Mutation.moveAtRiskEntry",
+        "AtRiskEntry.description",
         "MoveAtRiskEntryInput",
     }
 )
