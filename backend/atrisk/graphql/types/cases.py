@@ -7,9 +7,10 @@ entries and people; a customer's cases) go through the request's DataLoaders.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, Any
 
 import strawberry
+from sqlalchemy import select
 
 from atrisk.db.types import utcnow
 from atrisk.domain.cases import CaseOrder, CaseStatus, ContactChannel, RiskLevel, days_open
@@ -44,6 +45,22 @@ async def _entry(info: Info, entry_id: str | None) -> AtRiskEntry | None:
         return None
     row = await info.context.loaders.entry.load(entry_id)
     return None if row is None else AtRiskEntry.from_model(row)
+
+
+async def _entry_now(
+    info: Info, entry_id: str, model: Any, row_id: str, column: str
+) -> AtRiskEntry:
+    """The entry a row uses, read again if it went since the row was read: an entry in use
+    is only ever deleted after its uses moved to another one (replace-on-delete)."""
+    entry = await _entry(info, entry_id)
+    if entry is not None:
+        return entry
+    async with info.context.db.read() as session:
+        current = await session.scalar(select(getattr(model, column)).where(model.id == row_id))
+    entry = await _entry(info, current)
+    if entry is None:
+        raise RuntimeError(f"{model.__tablename__} {row_id} uses no entry")
+    return entry
 
 
 async def _user(info: Info, user_id: str | None) -> User | None:
@@ -126,9 +143,9 @@ class Credit:
 
     @strawberry.field
     async def credit_reason(self, info: Info) -> AtRiskEntry:
-        entry = await _entry(info, self.credit_reason_id)
-        assert entry is not None  # an entry in use cannot be deleted
-        return entry
+        return await _entry_now(
+            info, self.credit_reason_id, case_models.Credit, self.id, "credit_reason_id"
+        )
 
     @strawberry.field
     async def by(self, info: Info) -> User | None:
@@ -179,17 +196,21 @@ class AtRiskCase:
 
     @strawberry.field
     async def reason(self, info: Info) -> AtRiskEntry:
-        entry = await _entry(info, self.reason_id)
-        assert entry is not None  # an entry in use cannot be deleted
-        return entry
+        return await _entry_now(info, self.reason_id, case_models.AtRiskCase, self.id, "reason_id")
 
     @strawberry.field
     async def cause(self, info: Info) -> AtRiskEntry | None:
-        return await _entry(info, self.cause_id)
+        if self.cause_id is None:
+            return None
+        return await _entry_now(info, self.cause_id, case_models.AtRiskCase, self.id, "cause_id")
 
     @strawberry.field
     async def resolution(self, info: Info) -> AtRiskEntry | None:
-        return await _entry(info, self.resolution_id)
+        if self.resolution_id is None:
+            return None
+        return await _entry_now(
+            info, self.resolution_id, case_models.AtRiskCase, self.id, "resolution_id"
+        )
 
     @strawberry.field
     async def reported_by(self, info: Info) -> User | None:
