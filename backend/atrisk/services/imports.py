@@ -14,9 +14,9 @@ import csv
 import io
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import Table, bindparam, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from atrisk.db.database import Database
@@ -245,15 +245,14 @@ async def _plan(session: AsyncSession, company_id: str, actor: str, rows: list[_
             plan.unchanged += 1
             continue
         changed = {
-            "id": found.id,
+            "row_id": found.id,  # the UPDATE's key (a value bound as "id" would be a new id)
             **{field: after[field] for field in _WRITTEN},
             "version": found.version + 1,
             "updated_at": now,
         }
         plan.updates.append(changed)
-        plan.recorded.append(
-            _change(company_id, actor, {**after, **changed}, Action.UPDATE, before)
-        )
+        written = {**after, **changed, "id": found.id}
+        plan.recorded.append(_change(company_id, actor, written, Action.UPDATE, before))
     return plan
 
 
@@ -268,10 +267,13 @@ async def import_customers(
         async with db.write() as session:
             await changes.claim(session, company_id, Area.CASES)
             plan = await _plan(session, company_id, actor, rows)
+            # Core statements, many rows each: no ORM objects for thousands of customers.
+            table = cast(Table, Customer.__table__)
             for start in range(0, len(plan.inserts), _CHUNK):
-                await session.execute(insert(Customer), plan.inserts[start : start + _CHUNK])
+                await session.execute(insert(table), plan.inserts[start : start + _CHUNK])
+            by_id = update(table).where(table.c.id == bindparam("row_id"))
             for start in range(0, len(plan.updates), _CHUNK):
-                await session.execute(update(Customer), plan.updates[start : start + _CHUNK])
+                await session.execute(by_id, plan.updates[start : start + _CHUNK])
             for change in plan.recorded:
                 changes.record(session, change)
     return ImportReport(len(rows), len(plan.inserts), len(plan.updates), plan.unchanged, dry_run)
