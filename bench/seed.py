@@ -22,7 +22,7 @@ from atrisk.db.migrate import upgrade
 from atrisk.db.types import new_id
 from atrisk.domain.picklists import Category, name_key
 from atrisk.domain.text import fold
-from atrisk.services.companies import DEMO_COMPANY
+from atrisk.services.demo import DEMO_COMPANY
 from atrisk.settings import Settings, normalise_database_url
 
 EPOCH = datetime(2026, 1, 5, 9, 30, 0, 250_000, tzinfo=UTC)

@@ -22,7 +22,7 @@ from atrisk.db.migrate import upgrade_async
 from atrisk.graphql import ide
 from atrisk.graphql.schema import build_schema
 from atrisk.graphql.view import GraphQLView
-from atrisk.services.companies import DEMO_ADMIN_EMAIL, DEMO_ADMIN_PASSWORD, ensure_demo_company
+from atrisk.services.demo import DEMO_ADMIN_EMAIL, DEMO_ADMIN_PASSWORD, ensure_demo_company
 from atrisk.settings import Settings
 from atrisk.web import files, probes, signin
 from atrisk.web.failures import exception_handlers

@@ -8,7 +8,7 @@ import httpx
 import pytest
 
 from atrisk.app import create_app
-from atrisk.services.companies import DEMO_ADMIN_EMAIL, DEMO_ADMIN_PASSWORD
+from atrisk.services.demo import DEMO_ADMIN_EMAIL, DEMO_ADMIN_PASSWORD
 from atrisk.settings import Settings
 from tests.cli.test_cli import run
 from tests.utils.accounts import http_client

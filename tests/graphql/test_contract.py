@@ -100,11 +100,11 @@ def contract_names() -> set[str]:
         if isinstance(node, ScalarTypeDefinitionNode | UnionTypeDefinitionNode):
             names.add(name)
         if isinstance(node, UnionTypeDefinitionNode):
-            names |= {f"{name}|{member.name.value}" for member in node.types}
+            names |= {f"{name}|{member.name.value}" for member in node.types or ()}
         if isinstance(node, EnumTypeDefinitionNode | EnumTypeExtensionNode):
             if isinstance(node, EnumTypeDefinitionNode):
                 names.add(name)
-            names |= {f"{name}.{value.name.value}" for value in node.values}
+            names |= {f"{name}.{value.name.value}" for value in node.values or ()}
         if isinstance(
             node,
             ObjectTypeDefinitionNode

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+from typing import Any
 
 import pytest
 
@@ -32,11 +33,12 @@ async def upload(client, body: bytes | str, *, dry_run: bool = False, as_form: b
     )
 
 
-async def all_customers(client) -> list[dict]:
+async def all_customers(client) -> list[dict[str, Any]]:
     data = await gql(
         client, "{ customers(first: 200) { nodes { accountNumber name email phone rmr status } } }"
     )
-    return data["customers"]["nodes"]
+    nodes: list[dict[str, Any]] = data["customers"]["nodes"]
+    return nodes
 
 
 async def test_an_import_creates_then_updates_by_account_number(client):
