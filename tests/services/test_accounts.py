@@ -10,9 +10,10 @@ from sqlalchemy import select, update
 
 from atrisk.db.types import utcnow
 from atrisk.domain.accounts import Caller, InvalidEmail, Role, normalise_email
-from atrisk.domain.changes import Area
+from atrisk.domain.changes import Action, Area, Entity
 from atrisk.models.accounts import ApiToken, LoginFailures, User, UserSession
 from atrisk.services import changes, sessions, throttle, tokens, users
+from atrisk.services.changes import Change
 from atrisk.services.credentials import keyed_hash
 from atrisk.services.errors import ValidationFailed
 
@@ -145,14 +146,15 @@ async def test_an_outdated_hash_is_upgraded_at_sign_in(db, company):
     weak = PasswordHasher(time_cost=1, memory_cost=8 * 1024, parallelism=1)
     async with db.write() as session:
         await changes.claim(session, company.id, Area.ACCOUNTS)
-        session.add(
-            User(
-                company_id=company.id,
-                email="old@acme.example",
-                password_hash=weak.hash("long enough"),
-                role=Role.VIEWER,
-            )
+        old = User(
+            company_id=company.id,
+            email="old@acme.example",
+            password_hash=weak.hash("long enough"),
+            role=Role.VIEWER,
         )
+        session.add(old)
+        await session.flush()
+        changes.record(session, Change(company.id, Entity.USER, old.id, Action.CREATE))
     assert await users.check_password(db, "old@acme.example", "long enough") is not None
     async with db.read() as session:
         stored = await session.scalar(
