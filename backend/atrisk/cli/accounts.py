@@ -13,10 +13,10 @@ from atrisk.cli.database import CommandFailed, with_database
 from atrisk.db.database import Database
 from atrisk.domain.accounts import Role
 from atrisk.services import imports, tokens, users
+from atrisk.services.changes import CLI
 from atrisk.services.companies import find_company
 from atrisk.services.credentials import generate_password
 from atrisk.services.errors import ServiceError
-from atrisk.services.tokens import CLI
 from atrisk.settings import Settings
 
 

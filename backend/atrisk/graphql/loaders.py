@@ -15,10 +15,13 @@ from strawberry.dataloader import DataLoader
 
 from atrisk.db.database import Database
 from atrisk.domain.cases import OPEN_STATUSES
+from atrisk.domain.changes import Entity
 from atrisk.models.accounts import User
+from atrisk.models.audit import AuditEvent
 from atrisk.models.cases import AtRiskCase, ContactAttempt, Credit
 from atrisk.models.customers import Customer
 from atrisk.models.picklists import AtRiskEntry
+from atrisk.services.audit import histories
 from atrisk.services.picklists import usage_counts
 
 T = TypeVar("T")
@@ -37,6 +40,7 @@ class Loaders:
         self.open_case_of_customer = DataLoader(self._open_case_of_customer)
         self.attempts_of_case = DataLoader(self._children(ContactAttempt))
         self.credits_of_case = DataLoader(self._children(Credit))
+        self.history = DataLoader(self._history)
 
     def _by_id(self, model: type[T]) -> Any:
         table: Any = model
@@ -68,6 +72,19 @@ class Loaders:
             return [grouped.get(key, []) for key in case_ids]
 
         return load
+
+    async def _history(self, keys: list[tuple[Entity, str, int]]) -> list[list[AuditEvent]]:
+        """The newest events of entities, one statement per kind of entity and page size."""
+        groups: dict[tuple[Entity, int], list[str]] = defaultdict(list)
+        for entity, entity_id, first in keys:
+            groups[(entity, first)].append(entity_id)
+        found: dict[tuple[Entity, str, int], list[AuditEvent]] = {}
+        async with self.db.read() as session:
+            for (entity, first), entity_ids in groups.items():
+                events = await histories(session, self.company_id, entity, entity_ids, first)
+                for entity_id, rows in events.items():
+                    found[(entity, entity_id, first)] = rows
+        return [found.get(key, []) for key in keys]
 
     async def _usage(self, entry_ids: list[str]) -> list[int]:
         async with self.db.read() as session:

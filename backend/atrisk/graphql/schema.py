@@ -24,6 +24,7 @@ from strawberry.types import ExecutionContext
 
 from atrisk.graphql.errors import MaskUnexpectedErrors
 from atrisk.graphql.resolvers.accounts import AccountQuery, PeopleQuery
+from atrisk.graphql.resolvers.audit import AuditQuery
 from atrisk.graphql.resolvers.cases import CaseMutation, CaseQuery
 from atrisk.graphql.resolvers.picklists import PicklistMutation, PicklistQuery
 from atrisk.graphql.scalars import SCALARS
@@ -31,7 +32,7 @@ from atrisk.settings import Settings
 
 logger = logging.getLogger("atrisk.graphql")
 
-Query = merge_types("Query", (PicklistQuery, AccountQuery, CaseQuery, PeopleQuery))
+Query = merge_types("Query", (PicklistQuery, AccountQuery, CaseQuery, PeopleQuery, AuditQuery))
 Mutation = merge_types("Mutation", (PicklistMutation, CaseMutation))
 
 

@@ -42,8 +42,9 @@ VERSION_COLUMNS = {
 }
 _CLAIMED = "atrisk_claimed_areas"
 _PENDING = "atrisk_pending_changes"
-# Who history names when no person or token did it (demo data, migrations).
+# Who history names when no person or token did it, and for the operator's commands.
 SYSTEM = "atrisk"
+CLI = "atrisk CLI"
 _EVENT_CHUNK = 1000
 
 

@@ -25,5 +25,16 @@ async def create_company(db: Database, name: str) -> Company:
         session.add(company)
         await session.flush()
         await changes.claim(session, company.id, Area.ACCOUNTS)
-        changes.record(session, Change(company.id, Entity.COMPANY, company.id, Action.CREATE))
+        changes.record(
+            session,
+            Change(
+                company.id,
+                Entity.COMPANY,
+                company.id,
+                Action.CREATE,
+                actor=changes.CLI,
+                label=company.name,
+                fields=changes.diff({}, {"name": company.name}),
+            ),
+        )
     return company

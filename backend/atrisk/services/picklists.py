@@ -60,10 +60,35 @@ def _duplicate(category: Category, existing_name: str) -> ValidationFailed:
     return ValidationFailed("name", f'A {category.label} named "{existing_name}" already exists.')
 
 
-def _record(session: AsyncSession, entry: AtRiskEntry, action: Action) -> None:
+def snapshot(entry: AtRiskEntry) -> dict[str, object]:
+    """The fields history shows."""
+    return {"name": entry.name, "active": entry.active, "position": entry.position}
+
+
+def _record(
+    session: AsyncSession,
+    entry: AtRiskEntry,
+    action: Action,
+    actor: str,
+    before: dict[str, object] | None = None,
+) -> None:
     version = None if action is Action.DELETE else entry.version
+    after = {} if action is Action.DELETE else snapshot(entry)
     changes.record(
-        session, Change(entry.company_id, Entity.AT_RISK_ENTRY, entry.id, action, version)
+        session,
+        Change(
+            entry.company_id,
+            Entity.AT_RISK_ENTRY,
+            entry.id,
+            action,
+            version,
+            actor=actor,
+            label=entry.name,
+            # A deletion shows what the entry was; a creation what it is.
+            fields=changes.diff(snapshot(entry), dict.fromkeys(after or snapshot(entry)))
+            if action is Action.DELETE
+            else changes.diff(before or {}, after),
+        ),
     )
 
 
@@ -116,7 +141,13 @@ async def get_entry(db: Database, company_id: str, entry_id: str) -> AtRiskEntry
 
 
 async def add_entry(
-    db: Database, company_id: str, category: Category, name: str, active: bool = True
+    db: Database,
+    company_id: str,
+    category: Category,
+    name: str,
+    active: bool = True,
+    *,
+    actor: str = "",
 ) -> AtRiskEntry:
     clean, key = _checked_name(name)
     try:
@@ -151,7 +182,7 @@ async def add_entry(
             )
             session.add(entry)
             await session.flush()
-            _record(session, entry, Action.CREATE)
+            _record(session, entry, Action.CREATE, actor)
     except IntegrityError:
         # Writers of a company queue on its claim, so only a writer that skipped it gets here.
         raise _duplicate(category, clean) from None
@@ -166,6 +197,7 @@ async def update_entry(
     name: str | None = None,
     active: bool | None = None,
     expected_version: int | None = None,
+    actor: str = "",
 ) -> AtRiskEntry:
     """Change the name and/or active flag; the version goes up by one if anything changed."""
     if name is None and active is None:
@@ -182,6 +214,7 @@ async def update_entry(
             if expected_version is not None and expected_version != entry.version:
                 session.expunge(entry)  # keep its values through the rollback
                 raise VersionConflict(entry, expected_version)
+            before = snapshot(entry)
             changed = False
             if checked is not None and checked[0] != entry.name:
                 clean, key = checked
@@ -196,7 +229,7 @@ async def update_entry(
                 entry.version += 1
                 entry.updated_at = utcnow()
                 await session.flush()
-                _record(session, entry, Action.UPDATE)
+                _record(session, entry, Action.UPDATE, actor, before)
     except IntegrityError:
         assert checked is not None
         assert category is not None
@@ -308,5 +341,5 @@ async def delete_entry(
                 raise NotFound(replace_with, f"other {entry.category.label}")
             await _move_uses(session, entry, replacement, actor)
         await session.delete(entry)
-        _record(session, entry, Action.DELETE)
+        _record(session, entry, Action.DELETE, actor)
         return entry.id

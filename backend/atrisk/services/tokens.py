@@ -18,15 +18,13 @@ from atrisk.domain.changes import Action, Area, Entity
 from atrisk.models.accounts import TOKEN_NAME_MAX_LENGTH, ApiToken
 from atrisk.models.companies import Company
 from atrisk.services import changes
-from atrisk.services.changes import Change
+from atrisk.services.changes import CLI, Change
 from atrisk.services.credentials import keyed_hash, new_api_token
 from atrisk.services.errors import ValidationFailed
 from atrisk.services.users import checked_label
 
 logger = logging.getLogger(__name__)
 
-# Who made a token from the command line, as its `createdBy` shows it.
-CLI = "atrisk CLI"
 # A token's last-used time is written at most this often, not on every request.
 TOKEN_USE_RESOLUTION = timedelta(minutes=1)
 
@@ -122,7 +120,18 @@ async def create_token(
             )
             session.add(row)
             await session.flush()
-            changes.record(session, Change(company_id, Entity.API_TOKEN, row.id, Action.CREATE))
+            changes.record(
+                session,
+                Change(
+                    company_id,
+                    Entity.API_TOKEN,
+                    row.id,
+                    Action.CREATE,
+                    actor=created_by,
+                    label=row.name,
+                    fields=changes.diff({}, {"name": row.name, "role": row.role}),
+                ),
+            )
     except IntegrityError:
         raise ValidationFailed(
             "name", f'This company already has a token named "{name}".'
@@ -130,7 +139,7 @@ async def create_token(
     return row, token
 
 
-async def revoke_token(db: Database, company_id: str, name: str) -> bool:
+async def revoke_token(db: Database, company_id: str, name: str, actor: str = CLI) -> bool:
     """Delete the company's token with this name; False if there was none."""
     name = " ".join(name.split())
     async with db.write() as session:
@@ -141,7 +150,10 @@ async def revoke_token(db: Database, company_id: str, name: str) -> bool:
             return False
         await changes.claim(session, company_id, Area.ACCOUNTS)
         await session.execute(delete(ApiToken).where(ApiToken.id == token_id))
-        changes.record(session, Change(company_id, Entity.API_TOKEN, token_id, Action.DELETE))
+        changes.record(
+            session,
+            Change(company_id, Entity.API_TOKEN, token_id, Action.DELETE, actor=actor, label=name),
+        )
     return True
 
 

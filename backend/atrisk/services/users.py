@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from atrisk.db.database import Database
 from atrisk.domain.accounts import InvalidEmail, Role, normalise_email, password_problem
@@ -12,7 +13,7 @@ from atrisk.domain.text import fold
 from atrisk.models.accounts import User
 from atrisk.models.companies import COMPANY_NAME_MAX_LENGTH, Company
 from atrisk.services import changes
-from atrisk.services.changes import Change
+from atrisk.services.changes import CLI, Change
 from atrisk.services.credentials import hash_password, needs_rehash, verify_password
 from atrisk.services.errors import ValidationFailed
 
@@ -44,8 +45,34 @@ def _taken(email: str) -> ValidationFailed:
     return ValidationFailed("email", f"An account with the email {email} already exists.")
 
 
+def snapshot(user: User) -> dict[str, object]:
+    """The fields history shows: never a password or its hash."""
+    return {"email": user.email, "name": user.name, "role": user.role, "active": user.active}
+
+
+def record_user(
+    session: AsyncSession,
+    user: User,
+    action: Action,
+    actor: str,
+    before: dict[str, object] | None = None,
+) -> None:
+    changes.record(
+        session,
+        Change(
+            user.company_id,
+            Entity.USER,
+            user.id,
+            action,
+            actor=actor,
+            label=user.email,
+            fields=changes.diff(before or {}, snapshot(user)),
+        ),
+    )
+
+
 async def create_company_with_admin(
-    db: Database, name: str, admin_email: str, password: str
+    db: Database, name: str, admin_email: str, password: str, actor: str = CLI
 ) -> tuple[Company, User]:
     """A new company and its first admin, in one transaction."""
     name = checked_label(name, "name", COMPANY_NAME_MAX_LENGTH)
@@ -64,14 +91,27 @@ async def create_company_with_admin(
             )
             session.add(user)
             await session.flush()
-            changes.record(session, Change(company.id, Entity.COMPANY, company.id, Action.CREATE))
-            changes.record(session, Change(company.id, Entity.USER, user.id, Action.CREATE))
+            changes.record(
+                session,
+                Change(
+                    company.id,
+                    Entity.COMPANY,
+                    company.id,
+                    Action.CREATE,
+                    actor=actor,
+                    label=company.name,
+                    fields=changes.diff({}, {"name": company.name}),
+                ),
+            )
+            record_user(session, user, Action.CREATE, actor)
     except IntegrityError:
         raise _taken(email) from None
     return company, user
 
 
-async def create_user(db: Database, company_id: str, email: str, role: Role, password: str) -> User:
+async def create_user(
+    db: Database, company_id: str, email: str, role: Role, password: str, actor: str = CLI
+) -> User:
     email = checked_email(email)
     password_hash = await _password_hash(password)
     try:
@@ -80,7 +120,7 @@ async def create_user(db: Database, company_id: str, email: str, role: Role, pas
             user = User(company_id=company_id, email=email, password_hash=password_hash, role=role)
             session.add(user)
             await session.flush()
-            changes.record(session, Change(company_id, Entity.USER, user.id, Action.CREATE))
+            record_user(session, user, Action.CREATE, actor)
     except IntegrityError:
         raise _taken(email) from None
     return user

@@ -1,4 +1,4 @@
-"""Files in and out: the customer import, and CSV downloads of customers and of the lists.
+"""Files in and out: the customer import; CSV downloads of customers, the lists, history.
 
 Same credentials as /graphql (the session cookie or an API token). Every cell that a
 spreadsheet could take for a formula (it starts with = + - @, a tab or a carriage return)
@@ -10,7 +10,7 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import AsyncIterator, Iterable, Sequence
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import Any
 
 from starlette.datastructures import UploadFile
@@ -20,8 +20,9 @@ from starlette.routing import Route
 
 from atrisk.db.database import Database
 from atrisk.domain.accounts import Caller
+from atrisk.domain.changes import Entity
 from atrisk.domain.money import format_money
-from atrisk.services import customers, imports, picklists
+from atrisk.services import audit, customers, imports, picklists
 from atrisk.services.errors import ServiceError
 from atrisk.settings import Settings
 from atrisk.web.caller import caller_for
@@ -139,6 +140,64 @@ async def entries_csv(request: Request) -> Response:
     return download("at-risk-entries", lines())
 
 
+HISTORY_COLUMNS = ("at", "actor", "action", "entity_type", "entity_id", "entity_label", "field",
+                   "from", "to")  # fmt: skip
+
+
+def _moment(value: str | None, name: str) -> datetime | None:
+    if not value:
+        return None
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        raise ValueError(f"{name} must be a time like 2026-12-01T00:00:00Z") from None
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+async def history_csv(request: Request) -> Response:
+    """The company's log as the history page filters it (admins only): one line per changed
+    field (an event without fields gets one line)."""
+    caller = await _caller(request)
+    if isinstance(caller, Response):
+        return caller
+    if not caller.is_admin:
+        return _error(403, "FORBIDDEN", "Only a company admin may download the history.")
+    query = request.query_params
+    try:
+        entity = Entity(query["entity_type"]) if query.get("entity_type") else None
+        where = audit.EventFilter(
+            entity=entity,
+            entity_id=query.get("entity_id") or None,
+            actor=query.get("actor") or None,
+            since=_moment(query.get("from"), "from"),
+            until=_moment(query.get("to"), "to"),
+        )
+    except ValueError as error:
+        return _error(400, "BAD_REQUEST", str(error))
+    db: Database = request.app.state.db
+
+    async def lines() -> AsyncIterator[str]:
+        yield csv_line(HISTORY_COLUMNS)
+        cursor = None
+        while True:
+            page = await audit.list_events(
+                db, caller.company_id, where, first=_PAGE, after_cursor=cursor
+            )
+            for event in page.nodes:
+                head = (event.at.isoformat(), event.actor, event.action, event.entity_type,
+                        event.entity_id, event.entity_label)  # fmt: skip
+                fields = audit.fields_of(event)
+                if not fields:
+                    yield csv_line((*head, "", "", ""))
+                for change in fields:
+                    yield csv_line((*head, change.field, change.before, change.after))
+            if not page.has_next_page:
+                return
+            cursor = page.end_cursor
+
+    return download("history", lines())
+
+
 async def _file(request: Request) -> bytes | Response:
     kind = request.headers.get("content-type", "").split(";")[0].strip().lower()
     if kind == "text/csv":
@@ -196,4 +255,5 @@ routes: Sequence[Route] = [
     Route("/customers/import", import_customers, methods=["POST"]),
     Route("/customers.csv", customers_csv, methods=["GET"]),
     Route("/settings/at-risk-entries.csv", entries_csv, methods=["GET"]),
+    Route("/settings/history.csv", history_csv, methods=["GET"]),
 ]

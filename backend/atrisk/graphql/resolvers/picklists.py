@@ -55,7 +55,12 @@ class PicklistMutation:
         ctx = info.context
         try:
             row = await picklists.add_entry(
-                ctx.db, ctx.company_id, input.category, input.name, input.active
+                ctx.db,
+                ctx.company_id,
+                input.category,
+                input.name,
+                input.active,
+                actor=ctx.signed_in.actor,
             )
         except ServiceError as error:
             return to_user_error(error)  # type: ignore[return-value]
@@ -78,6 +83,7 @@ class PicklistMutation:
                 name=input.name,
                 active=input.active,
                 expected_version=input.expected_version,
+                actor=ctx.signed_in.actor,
             )
         except ServiceError as error:
             return to_user_error(error)  # type: ignore[return-value]

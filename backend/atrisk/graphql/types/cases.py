@@ -14,10 +14,12 @@ from sqlalchemy import select
 
 from atrisk.db.types import utcnow
 from atrisk.domain.cases import CaseOrder, CaseStatus, ContactChannel, RiskLevel, days_open
+from atrisk.domain.changes import Entity
 from atrisk.domain.customers import CustomerStatus
 from atrisk.graphql.context import Info
 from atrisk.graphql.scalars import Money
 from atrisk.graphql.types.accounts import User
+from atrisk.graphql.types.audit import HISTORY_DESCRIPTION, AuditEvent, history_of
 from atrisk.graphql.types.errors import NotFoundError, UserError, ValidationError
 from atrisk.graphql.types.pages import PageInfo
 from atrisk.graphql.types.picklists import AtRiskEntry
@@ -92,6 +94,12 @@ class Customer:
     async def cases(self, info: Info) -> list[AtRiskCase]:
         rows = await info.context.loaders.cases_of_customer.load(self.id)
         return [AtRiskCase.from_model(row) for row in rows]
+
+    @strawberry.field(description=HISTORY_DESCRIPTION)
+    async def history(
+        self, info: Info, first: int = 20, after: strawberry.ID | None = None
+    ) -> list[AuditEvent]:
+        return await history_of(info, Entity.CUSTOMER, self.id, first, after)
 
     @classmethod
     def from_model(cls, row: customer_models.Customer) -> Customer:
@@ -233,6 +241,12 @@ class AtRiskCase:
     async def credits(self, info: Info) -> list[Credit]:
         rows = await info.context.loaders.credits_of_case.load(self.id)
         return [Credit.from_model(row) for row in rows]
+
+    @strawberry.field(description=HISTORY_DESCRIPTION + " Attempts and credits are in it too.")
+    async def history(
+        self, info: Info, first: int = 20, after: strawberry.ID | None = None
+    ) -> list[AuditEvent]:
+        return await history_of(info, Entity.AT_RISK_CASE, self.id, first, after)
 
     @classmethod
     def from_model(cls, row: case_models.AtRiskCase) -> AtRiskCase:
