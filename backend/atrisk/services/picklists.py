@@ -11,6 +11,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from atrisk.db.database import Database
+from atrisk.db.failures import violates
 from atrisk.db.types import utcnow
 from atrisk.domain.changes import Action, Area, Entity
 from atrisk.domain.picklists import (
@@ -183,9 +184,11 @@ async def add_entry(
             session.add(entry)
             await session.flush()
             _record(session, entry, Action.CREATE, actor)
-    except IntegrityError:
+    except IntegrityError as error:
         # Writers of a company queue on its claim, so only a writer that skipped it gets here.
-        raise _duplicate(category, clean) from None
+        if violates(error, "uq_at_risk_entries_company_id_category_name_key", "at_risk_entries"):
+            raise _duplicate(category, clean) from None
+        raise
     return entry
 
 
@@ -230,9 +233,15 @@ async def update_entry(
                 entry.updated_at = utcnow()
                 await session.flush()
                 _record(session, entry, Action.UPDATE, actor, before)
-    except IntegrityError:
-        assert checked is not None
-        assert category is not None
+    except IntegrityError as error:
+        if (
+            checked is None
+            or category is None
+            or not violates(
+                error, "uq_at_risk_entries_company_id_category_name_key", "at_risk_entries"
+            )
+        ):
+            raise
         raise _duplicate(category, checked[0]) from None
     return entry
 

@@ -9,7 +9,7 @@ import logging
 from datetime import timedelta
 
 from sqlalchemy import bindparam, delete, select, update
-from sqlalchemy.exc import DBAPIError, IntegrityError
+from sqlalchemy.exc import DBAPIError
 
 from atrisk.db.database import Database
 from atrisk.db.types import utcnow
@@ -108,34 +108,34 @@ async def create_token(
     if role not in TOKEN_ROLES:
         raise ValidationFailed("role", "A token's role is VIEWER or AGENT, never ADMIN.")
     token = new_api_token()
-    try:
-        async with db.write() as session:
-            await changes.claim(session, company_id, Area.ACCOUNTS)
-            row = ApiToken(
-                company_id=company_id,
-                name=name,
-                token_hash=keyed_hash(key, token),
-                role=role,
-                created_by=created_by,
-            )
-            session.add(row)
-            await session.flush()
-            changes.record(
-                session,
-                Change(
-                    company_id,
-                    Entity.API_TOKEN,
-                    row.id,
-                    Action.CREATE,
-                    actor=created_by,
-                    label=row.name,
-                    fields=changes.diff({}, {"name": row.name, "role": row.role}),
-                ),
-            )
-    except IntegrityError:
-        raise ValidationFailed(
-            "name", f'This company already has a token named "{name}".'
-        ) from None
+    async with db.write() as session:
+        await changes.claim(session, company_id, Area.ACCOUNTS)  # queues the company's writers
+        taken = await session.scalar(
+            select(ApiToken.id).where(ApiToken.company_id == company_id, ApiToken.name == name)
+        )
+        if taken:
+            raise ValidationFailed("name", f'This company already has a token named "{name}".')
+        row = ApiToken(
+            company_id=company_id,
+            name=name,
+            token_hash=keyed_hash(key, token),
+            role=role,
+            created_by=created_by,
+        )
+        session.add(row)
+        await session.flush()
+        changes.record(
+            session,
+            Change(
+                company_id,
+                Entity.API_TOKEN,
+                row.id,
+                Action.CREATE,
+                actor=created_by,
+                label=row.name,
+                fields=changes.diff({}, {"name": row.name, "role": row.role}),
+            ),
+        )
     return row, token
 
 

@@ -7,6 +7,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from atrisk.db.database import Database
+from atrisk.db.failures import violates
 from atrisk.domain.accounts import InvalidEmail, Role, normalise_email, password_problem
 from atrisk.domain.changes import Action, Area, Entity
 from atrisk.domain.text import fold
@@ -104,8 +105,11 @@ async def create_company_with_admin(
                 ),
             )
             record_user(session, user, Action.CREATE, actor)
-    except IntegrityError:
-        raise _taken(email) from None
+    except IntegrityError as error:
+        # Emails are unique across companies, whose writers do not queue on each other.
+        if violates(error, "uq_users_email", "users.email"):
+            raise _taken(email) from None
+        raise
     return company, user
 
 
@@ -121,8 +125,10 @@ async def create_user(
             session.add(user)
             await session.flush()
             record_user(session, user, Action.CREATE, actor)
-    except IntegrityError:
-        raise _taken(email) from None
+    except IntegrityError as error:
+        if violates(error, "uq_users_email", "users.email"):
+            raise _taken(email) from None
+        raise
     return user
 
 
