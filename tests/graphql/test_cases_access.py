@@ -38,6 +38,11 @@ from tests.utils.graphql import ADD, GET, LIST, UPDATE, Api, post
 
 ME = "{ me { email role company { id name currency timezone } } }"
 AUDIT_EVENTS = "{ auditEvents { nodes { id action entityType } pageInfo { hasNextPage } } }"
+REPORT = """query($from: Date!, $to: Date!, $groupBy: ReportGrouping!) {
+  retentionReport(from: $from, to: $to, groupBy: $groupBy) {
+    totals { opened rmrAtRisk } rows { key label saved } openNow { cases }
+  }
+}"""
 
 TABLES = ("customers", "at_risk_cases", "contact_attempts", "credits", "at_risk_entries", "users")
 
@@ -88,6 +93,10 @@ def operations(ids: dict[str, str], user_id: str) -> dict[str, tuple[str, dict[s
         "atRiskCase": (CASE, {"id": ids["case"]}),
         "users": (USERS, {}),
         "auditEvents": (AUDIT_EVENTS, {}),
+        "retentionReport": (
+            REPORT,
+            {"from": "2026-01-01", "to": "2026-12-31", "groupBy": "REASON"},
+        ),
         "addAtRiskEntry": (ADD, {"input": {"category": "CAUSE", "name": "Added"}}),
         "updateAtRiskEntry": (UPDATE, {"input": {"id": ids["cause"], "name": "Renamed"}}),
         "deleteAtRiskEntry": (DELETE_ENTRY, {"id": ids["spare"]}),
@@ -139,6 +148,7 @@ READS = {
     "atRiskCases",
     "atRiskCase",
     "users",
+    "retentionReport",
 }
 LISTS = {"addAtRiskEntry", "updateAtRiskEntry", "deleteAtRiskEntry"}
 CASES = {

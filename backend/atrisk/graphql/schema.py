@@ -27,12 +27,15 @@ from atrisk.graphql.resolvers.accounts import AccountQuery, PeopleQuery
 from atrisk.graphql.resolvers.audit import AuditQuery
 from atrisk.graphql.resolvers.cases import CaseMutation, CaseQuery
 from atrisk.graphql.resolvers.picklists import PicklistMutation, PicklistQuery
+from atrisk.graphql.resolvers.reports import ReportQuery
 from atrisk.graphql.scalars import SCALARS
 from atrisk.settings import Settings
 
 logger = logging.getLogger("atrisk.graphql")
 
-Query = merge_types("Query", (PicklistQuery, AccountQuery, CaseQuery, PeopleQuery, AuditQuery))
+Query = merge_types(
+    "Query", (PicklistQuery, AccountQuery, CaseQuery, PeopleQuery, ReportQuery, AuditQuery)
+)
 Mutation = merge_types("Mutation", (PicklistMutation, CaseMutation))
 
 

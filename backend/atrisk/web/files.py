@@ -22,7 +22,7 @@ from atrisk.db.database import Database
 from atrisk.domain.accounts import Caller
 from atrisk.domain.changes import Entity
 from atrisk.domain.money import format_money
-from atrisk.services import audit, customers, imports, picklists
+from atrisk.services import audit, customers, imports, picklists, reports
 from atrisk.services.errors import ServiceError
 from atrisk.settings import Settings
 from atrisk.web.caller import caller_for
@@ -138,6 +138,65 @@ async def entries_csv(request: Request) -> Response:
             )
 
     return download("at-risk-entries", lines())
+
+
+REPORT_COLUMNS = (
+    "key", "label", "opened", "saved", "lost", "withdrawn", "rmr_at_risk", "rmr_saved",
+    "rmr_lost", "credited", "save_rate", "average_days_to_close",
+)  # fmt: skip
+
+
+def _ratio(value: float | None) -> str:
+    return "" if value is None else f"{value:.4f}"
+
+
+async def retention_csv(request: Request) -> Response:
+    """The retention report's rows and its totals, the same figures as the API's."""
+    caller = await _caller(request)
+    if isinstance(caller, Response):
+        return caller
+    query = request.query_params
+    try:
+        start = date.fromisoformat(query.get("from", ""))
+        end = date.fromisoformat(query.get("to", ""))
+        grouping = reports.Grouping(query.get("group_by", "").upper())
+    except ValueError:
+        return _error(
+            400,
+            "BAD_REQUEST",
+            "Give from and to as dates (2026-01-31) and group_by as one of "
+            + ", ".join(g.value for g in reports.Grouping)
+            + ".",
+        )
+    db: Database = request.app.state.db
+    try:
+        report = await reports.retention_report(
+            db, caller.company_id, caller.timezone, start, end, grouping
+        )
+    except ServiceError as error:
+        return _error(400, "BAD_REQUEST", error.message)
+
+    async def lines() -> AsyncIterator[str]:
+        yield csv_line(REPORT_COLUMNS)
+        for row in [*report.rows, report.totals]:
+            yield csv_line(
+                (
+                    row.key,
+                    row.label,
+                    row.opened,
+                    row.saved,
+                    row.lost,
+                    row.withdrawn,
+                    format_money(row.rmr_at_risk),
+                    format_money(row.rmr_saved),
+                    format_money(row.rmr_lost),
+                    format_money(row.credited),
+                    _ratio(row.save_rate),
+                    _ratio(row.average_days_to_close),
+                )
+            )
+
+    return download(f"retention-{start.isoformat()}-{end.isoformat()}", lines())
 
 
 HISTORY_COLUMNS = ("at", "actor", "action", "entity_type", "entity_id", "entity_label", "field",
@@ -256,4 +315,5 @@ routes: Sequence[Route] = [
     Route("/customers.csv", customers_csv, methods=["GET"]),
     Route("/settings/at-risk-entries.csv", entries_csv, methods=["GET"]),
     Route("/settings/history.csv", history_csv, methods=["GET"]),
+    Route("/reports/retention.csv", retention_csv, methods=["GET"]),
 ]
