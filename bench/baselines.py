@@ -38,7 +38,7 @@ async def caller_of(request: Request, *, write: bool = False) -> Caller:
     caller = await caller_for(request, request.app.state.db, request.app.state.settings)
     if not isinstance(caller, Caller):
         raise HTTPException(401, "Sign in first.")
-    if write and not caller.can_write:
+    if write and not caller.is_admin:
         raise HTTPException(403, "Read-only access.")
     return caller
 
@@ -133,7 +133,7 @@ def ariadne_app(db: Database) -> AriadneGraphQL:
 
     @mutation.field("updateAtRiskEntry")
     async def resolve_update(_: None, info: Any, input: dict[str, Any]) -> Any:
-        if not info.context["caller"].can_write:
+        if not info.context["caller"].is_admin:
             raise PermissionError("Read-only access.")
         try:
             return await picklists.update_entry(

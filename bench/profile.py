@@ -25,7 +25,8 @@ from atrisk.db.database import Database
 from atrisk.models.accounts import ApiToken
 from atrisk.models.companies import Company
 from atrisk.services import tokens
-from atrisk.services.companies import DEMO_COMPANY, find_company
+from atrisk.services.companies import find_company
+from atrisk.services.demo import DEMO_COMPANY
 from atrisk.settings import Settings
 from bench.server import build_app
 

@@ -39,7 +39,7 @@ import httpx
 import orjson
 from sqlalchemy.engine import make_url
 
-from atrisk.services.companies import DEMO_COMPANY
+from atrisk.services.demo import DEMO_COMPANY
 from atrisk.web.caller import SESSION_COOKIE
 from bench.seed import DATASETS, seed
 from tests.utils.accounts import session_id

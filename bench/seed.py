@@ -21,7 +21,8 @@ from sqlalchemy.engine import make_url
 from atrisk.db.migrate import upgrade
 from atrisk.db.types import new_id
 from atrisk.domain.picklists import Category, name_key
-from atrisk.services.companies import DEMO_COMPANY
+from atrisk.domain.text import fold
+from atrisk.services.demo import DEMO_COMPANY
 from atrisk.settings import Settings, normalise_database_url
 
 EPOCH = datetime(2026, 1, 5, 9, 30, 0, 250_000, tzinfo=UTC)
@@ -43,24 +44,18 @@ DATASETS = {
     "many": Dataset("many", MANY_COMPANIES, dict.fromkeys(Category, PER_CATEGORY)),
 }
 
-Company = tuple[str, str, int, int, int, datetime]
+Company = tuple[str, str, str, str, str, int, int, int, datetime]
 Entry = tuple[str, str, int, str, str, bool, int, int, datetime, datetime]
 
 
 def rows(dataset: Dataset) -> tuple[list[Company], Iterator[Entry], str]:
     """The companies, their entries and the measured company's id."""
     measured_index = dataset.companies // 2
-    companies = [
-        (
-            new_id(),
-            DEMO_COMPANY if number == measured_index else f"Bench Company {number:05d}",
-            1,
-            1,
-            1,
-            EPOCH,
-        )
+    names = [
+        DEMO_COMPANY if number == measured_index else f"Bench Company {number:05d}"
         for number in range(dataset.companies)
     ]
+    companies = [(new_id(), name, fold(name), "USD", "UTC", 1, 1, 1, EPOCH) for name in names]
 
     def entries() -> Iterator[Entry]:
         for company_id, *_ in companies:
@@ -87,7 +82,17 @@ def rows(dataset: Dataset) -> tuple[list[Company], Iterator[Entry], str]:
     return companies, entries(), companies[measured_index][0]
 
 
-COMPANY_COLUMNS = ("id", "name", "lists_version", "cases_version", "accounts_version", "created_at")
+COMPANY_COLUMNS = (
+    "id",
+    "name",
+    "name_key",
+    "currency",
+    "timezone",
+    "lists_version",
+    "cases_version",
+    "accounts_version",
+    "created_at",
+)
 ENTRY_COLUMNS = (
     "id",
     "company_id",
@@ -113,8 +118,9 @@ def seed_sqlite(path: str, dataset: Dataset) -> str:
     try:
         with connection:
             connection.executemany(
-                f"INSERT INTO companies ({', '.join(COMPANY_COLUMNS)}) VALUES (?, ?, ?, ?, ?, ?)",
-                [(*c[:5], _sqlite_time(c[5])) for c in companies],
+                f"INSERT INTO companies ({', '.join(COMPANY_COLUMNS)}) "
+                f"VALUES ({', '.join('?' * len(COMPANY_COLUMNS))})",
+                [(*c[:-1], _sqlite_time(c[-1])) for c in companies],
             )
             connection.executemany(
                 f"INSERT INTO at_risk_entries ({', '.join(ENTRY_COLUMNS)}) "

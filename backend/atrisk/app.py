@@ -22,9 +22,9 @@ from atrisk.db.migrate import upgrade_async
 from atrisk.graphql import ide
 from atrisk.graphql.schema import build_schema
 from atrisk.graphql.view import GraphQLView
-from atrisk.services.companies import DEMO_ADMIN_EMAIL, DEMO_ADMIN_PASSWORD, ensure_demo_company
+from atrisk.services.demo import DEMO_ADMIN_EMAIL, DEMO_ADMIN_PASSWORD, ensure_demo_company
 from atrisk.settings import Settings
-from atrisk.web import probes, signin
+from atrisk.web import files, probes, signin
 from atrisk.web.failures import exception_handlers
 from atrisk.web.middleware.body_limit import BodySizeLimit
 from atrisk.web.middleware.request_id import RequestIdMiddleware
@@ -71,6 +71,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         Route("/graphql", GraphQLView(db, settings, graphql_schema=build_schema(settings))),
         *signin.routes,
         *probes.routes,
+        *files.routes,
     ]
     if settings.graphql_ide:
         routes.append(Mount(ide.ASSETS_URL, StaticFiles(directory=ide.ASSETS), name="ide"))
@@ -83,7 +84,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         Middleware(
             BodySizeLimit,
             max_bytes=settings.max_request_bytes,
-            limits={"/auth/": signin.LOGIN_BODY_LIMIT},
+            limits={"/auth/": signin.LOGIN_BODY_LIMIT, "/customers/import": files.IMPORT_MAX_BYTES},
         ),
     ]
     if settings.cors_origins:

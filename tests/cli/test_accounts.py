@@ -8,7 +8,7 @@ import httpx
 import pytest
 
 from atrisk.app import create_app
-from atrisk.services.companies import DEMO_ADMIN_EMAIL, DEMO_ADMIN_PASSWORD
+from atrisk.services.demo import DEMO_ADMIN_EMAIL, DEMO_ADMIN_PASSWORD
 from atrisk.settings import Settings
 from tests.cli.test_cli import run
 from tests.utils.accounts import http_client
@@ -143,3 +143,64 @@ def test_production_has_no_default_account(tmp_path, sqlite_url):
     assert ide.status_code == 404
     assert "development sign-in" not in output
     assert DEMO_ADMIN_PASSWORD not in output
+
+
+async def test_agents_agent_tokens_lists_and_any_spelling_of_the_company(env, sqlite_url):
+    made = run("create-company", "Acme Alarms", "--admin-email", "a@acme.example",
+               "--password", "first password", env=env)  # fmt: skip
+    assert made.returncode == 0, made.stderr
+    agent = run("create-user", "--company", "  ACME   alarms ", "--email", "agent@acme.example",
+                "--role", "agent", "--password", "agent password", env=env)  # fmt: skip
+    assert agent.returncode == 0, agent.stderr
+    assert "created agent agent@acme.example" in agent.stdout
+    token = run("create-token", "--company", "acme alarms", "--name", "billing", "--role",
+                "agent", env=env)  # fmt: skip
+    assert token.returncode == 0, token.stderr
+    assert "created agent token 'billing'" in token.stderr
+    me = await as_token(sqlite_url, token.stdout.strip())
+    assert me["data"]["me"]["role"] == "AGENT"
+    refused = run("create-token", "--company", "Acme Alarms", "--name", "x", "--role", "admin",
+                  env=env)  # fmt: skip
+    assert refused.returncode == 2  # argparse: not a choice
+
+    people = run("list-users", "--company", "acme ALARMS", env=env)
+    assert people.returncode == 0, people.stderr
+    lines = people.stdout.splitlines()
+    assert lines[0].split() == ["email", "name", "role", "status", "last", "sign-in"]
+    assert [line.split()[0] for line in lines[1:]] == ["a@acme.example", "agent@acme.example"]
+    assert "agent" in lines[2]
+    assert "active" in lines[2]
+    listed = run("list-tokens", "--company", "Acme Alarms", env=env)
+    assert listed.returncode == 0, listed.stderr
+    assert "billing" in listed.stdout
+    assert "agent" in listed.stdout
+    assert "atrisk CLI" in listed.stdout
+    assert token.stdout.strip() not in listed.stdout
+    unknown = run("list-users", "--company", "Nobody Inc", env=env)
+    assert (unknown.returncode, unknown.stderr.strip()) == (
+        1,
+        "atrisk: no company is named 'Nobody Inc'",
+    )
+
+
+async def test_import_customers_from_the_command_line(env, tmp_path):
+    run("create-company", "Acme Alarms", "--admin-email", "a@acme.example",
+        "--password", "first password", env=env)  # fmt: skip
+    good = tmp_path / "customers.csv"
+    good.write_text("account_number,name,rmr\nA-1,Jane Doe,49.90\nA-2,John Smith,30\n")
+    dry = run("import-customers", str(good), "--company", "acme alarms", "--dry-run", env=env)
+    assert dry.returncode == 0, dry.stderr
+    assert dry.stdout.strip() == "would import 2 rows: 2 new customers, 0 updated, 0 unchanged"
+    done = run("import-customers", str(good), "--company", "Acme Alarms", env=env)
+    assert done.stdout.strip() == "imported 2 rows: 2 new customers, 0 updated, 0 unchanged"
+    again = run("import-customers", str(good), "--company", "Acme Alarms", env=env)
+    assert again.stdout.strip() == "imported 2 rows: 0 new customers, 0 updated, 2 unchanged"
+    bad = tmp_path / "bad.csv"
+    bad.write_text("account_number,name,rmr\nA-3,Jane,1e3\n")
+    refused = run("import-customers", str(bad), "--company", "Acme Alarms", env=env)
+    assert refused.returncode == 1
+    assert refused.stderr.startswith("atrisk: Line 2, column rmr: ")
+    missing = run(
+        "import-customers", str(tmp_path / "none.csv"), "--company", "Acme Alarms", env=env
+    )
+    assert (missing.returncode, "cannot read" in missing.stderr) == (1, True)

@@ -8,7 +8,7 @@ from contextlib import contextmanager
 import httpx
 
 from atrisk.graphql.schema import schema
-from atrisk.services.companies import DEMO_ADMIN_EMAIL, DEMO_ADMIN_PASSWORD, DEMO_ENTRIES
+from atrisk.services.demo import DEMO_ADMIN_EMAIL, DEMO_ADMIN_PASSWORD, DEMO_ENTRIES
 from tests.utils.server import ATRISK, running_server, server_env
 
 LIST = {"query": "{ atRiskEntries { id category name active } }"}

@@ -14,7 +14,8 @@ import pytest
 
 from atrisk.app import prepare_database
 from atrisk.db.database import Database
-from atrisk.services.companies import DEMO_COMPANY, find_company
+from atrisk.services.companies import find_company
+from atrisk.services.demo import DEMO_COMPANY
 from atrisk.services.picklists import list_entries
 from atrisk.settings import Settings
 from tests.utils.accounts import signed_in

@@ -4,12 +4,12 @@ from atrisk.domain.picklists import (
     DESCRIPTION_MAX_LENGTH,
     NAME_MAX_LENGTH,
     Category,
-    InvalidText,
     name_key,
     normalise_description,
     normalise_name,
     sort_key,
 )
+from atrisk.domain.text import InvalidText
 
 
 @pytest.mark.parametrize(

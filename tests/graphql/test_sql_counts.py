@@ -10,7 +10,9 @@ import pytest
 from sqlalchemy import event
 
 from atrisk.app import create_app
+from atrisk.db.types import new_id
 from tests.utils import fixtures
+from tests.utils.cases_api import CasesApi
 from tests.utils.graphql import ENTRY_FIELDS, Api, gql
 
 ADMIN_PAGE = f"{{ atRiskEntries {{ {ENTRY_FIELDS} }} }}"
@@ -108,3 +110,44 @@ async def test_the_listing_walks_its_index_without_sorting(app, client, api):
             plan = " | ".join(row[0] for row in result)
             assert "Sort" not in plan
     assert "ix_at_risk_entries_listing" in plan
+
+
+WORK_QUEUE = """
+query Queue($first: Int) {
+  atRiskCases(filter: {open: true}, first: $first) {
+    totalCount
+    nodes {
+      id status riskLevel followUpAt rmrAtRisk daysOpen
+      customer { id name accountNumber rmr }
+      reason { id name } cause { id name }
+      assignedTo { id email name }
+      attempts { channel at } credits { amount creditReason { name } }
+    }
+  }
+}"""
+
+
+async def test_the_work_queue_takes_the_same_statements_for_1_or_200_cases(app, client, api):
+    cases_api = CasesApi(client)
+    reason = (await api.add("REASON", "Price increase"))["id"]
+    cause = (await api.add("CAUSE", "Competitor offer"))["id"]
+    credit = (await api.add("CREDIT_REASON", "Month waived"))["id"]
+
+    async def add_cases(count: int) -> None:
+        for _ in range(count):
+            customer = await cases_api.create_customer(name=f"Customer {new_id()[:8]}")
+            case = await cases_api.flag(customer["id"], reason, causeId=cause)
+            await cases_api.attempt(case["id"])
+            await cases_api.credit(case["id"], credit)
+
+    await add_cases(1)
+    one = await statements_for(app, client, WORK_QUEUE.replace("$first: Int", "$first: Int = 200"))
+    await add_cases(199)
+    many = await statements_for(app, client, WORK_QUEUE.replace("$first: Int", "$first: Int = 200"))
+    data = await gql(client, WORK_QUEUE, {"first": 200})
+    assert len(data["atRiskCases"]["nodes"]) == 200
+    assert all(node["customer"]["name"] for node in data["atRiskCases"]["nodes"])
+    assert len(one) == len(many), [s for s, _ in many]
+    # The caller, the page, its count, then one statement each: customers, entries, people,
+    # attempts, credits — never one per case.
+    assert len(many) <= 8, [s for s, _ in many]

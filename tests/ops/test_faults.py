@@ -11,6 +11,7 @@ import subprocess
 import tempfile
 import time
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import closing
 from pathlib import Path
 from typing import Any
@@ -306,3 +307,41 @@ def test_full_disk_refuses_writes_and_keeps_the_file_intact(tmp_path: Path) -> N
         assert "database or disk is full" in server.output()
         assert _counts(path) == (succeeded + 1, version_at_start + succeeded + 1)
         assert _integrity(path) == [("ok",)]
+
+
+# -- killed in the middle of a write ------------------------------------------------------
+
+
+def test_a_process_killed_mid_transaction_leaves_neither_change_nor_event(tmp_path: Path) -> None:
+    """SIGKILL while a large import is writing (its pages are in the WAL, not committed):
+    after a restart there are neither customers nor their history events."""
+    database = tmp_path / "atrisk.db"
+    url = f"sqlite:///{database}"
+    rows = "".join(f"K-{n},Killed {n},,,1.00,\n" for n in range(100_000))
+    body = ("account_number,name,email,phone,rmr,status\n" + rows).encode()
+    with running_image(url, tmp_path, env=FAULT_ENV) as server:
+        client = signed_in(server, timeout=120)
+        headers = {"Content-Type": "text/csv", "Origin": server.base_url}
+        wal = Path(f"{database}-wal")
+        size_before = wal.stat().st_size if wal.exists() else 0
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            upload = pool.submit(client.post, "/customers/import", content=body, headers=headers)
+            assert _wait_until(
+                lambda: wal.exists() and wal.stat().st_size > size_before + 512 * 1024, timeout=60
+            ), "the import never started writing"
+            server.process.kill()
+            server.process.wait(10)
+            with contextlib.suppress(httpx.HTTPError):
+                upload.result(timeout=30)
+        client.close()
+    with running_image(url, tmp_path, env=FAULT_ENV) as again:
+        client = signed_in(again, timeout=30)
+        total = _query(client, "{ customers(first: 1) { totalCount } }")
+        assert total["data"]["customers"]["totalCount"] == 0
+        client.close()
+    with closing(sqlite3.connect(database)) as connection:
+        events = connection.execute(
+            "SELECT count(*) FROM audit_events WHERE entity_type = 'CUSTOMER'"
+        ).fetchone()[0]
+        assert events == 0
+    assert _integrity(database) == [("ok",)]

@@ -10,6 +10,7 @@ failures are union members, which are data.
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import UTC
 from typing import Any
 
 import requests
@@ -27,8 +28,9 @@ from tests.utils.properties import CATEGORIES, raw_names
 from tests.utils.summary import FUZZ, count
 
 SEED = 20261125
-EXAMPLES = {GenerationMode.POSITIVE: 120, GenerationMode.NEGATIVE: 40}
-AUTH_CODES = {"UNAUTHENTICATED", "FORBIDDEN"}
+EXAMPLES = {GenerationMode.POSITIVE: 60, GenerationMode.NEGATIVE: 20}
+# Codes of refusals that carry a path: no credentials, no right, a query argument out of range.
+REFUSAL_CODES = {"UNAUTHENTICATED", "FORBIDDEN", "BAD_USER_INPUT"}
 POOL = 8
 ANONYMOUS_EXAMPLES = 25
 
@@ -47,6 +49,21 @@ schemathesis.graphql.scalar(
     ).map(nodes.String),
 )
 schemathesis.graphql.scalar("String", raw_names.map(nodes.String))
+# Amounts as the API takes them, and strings that are not amounts.
+schemathesis.graphql.scalar(
+    "Money",
+    st.one_of(
+        st.decimals(min_value=-10, max_value=100_000, places=2, allow_nan=False).map(str),
+        st.sampled_from(["1e3", "12.345", "", "-0", "NaN", "1,000.00"]),
+    ).map(nodes.String),
+)
+schemathesis.graphql.scalar(
+    "DateTime",
+    st.one_of(
+        st.datetimes(timezones=st.just(UTC)).map(lambda moment: moment.isoformat()),
+        st.sampled_from(["2026-12-01T09:30:00", "yesterday", "2026-13-01T00:00:00Z"]),
+    ).map(nodes.String),
+)
 
 
 def refill_pool(live: LiveServer) -> None:
@@ -83,7 +100,7 @@ def check_answer(case: Any, response: requests.Response) -> None:
     assert response.status_code == (401 if "UNAUTHENTICATED" in codes else 200), context
     for error in body.get("errors") or []:
         code = (error.get("extensions") or {}).get("code")
-        if code in AUTH_CODES:
+        if code in REFUSAL_CODES:
             continue
         assert "path" not in error, f"an error during execution{context}"
         assert not error["message"].startswith("Unexpected error"), context
@@ -100,11 +117,16 @@ def operations_of(live: LiveServer) -> list[Operation]:
     assert {operation.label for operation in operations} >= {
         "Query.atRiskEntries",
         "Query.atRiskEntry",
+        "Query.customers",
+        "Query.atRiskCases",
         "Mutation.addAtRiskEntry",
         "Mutation.updateAtRiskEntry",
         "Mutation.deleteAtRiskEntry",
         "Mutation.moveAtRiskEntry",
         "Mutation.sortAtRiskEntries",
+        "Mutation.createCustomer",
+        "Mutation.flagCustomerAtRisk",
+        "Mutation.closeAtRiskCase",
     }
     return operations
 

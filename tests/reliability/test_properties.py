@@ -22,7 +22,8 @@ from hypothesis.stateful import (
     run_state_machine_as_test,
 )
 
-from atrisk.domain.picklists import Category, InvalidText, name_key, normalise_name
+from atrisk.domain.picklists import Category, name_key, normalise_name
+from atrisk.domain.text import InvalidText
 from tests.utils.graphql import Api
 from tests.utils.properties import CATEGORIES, clashing_names, raw_names, spec_key, spec_name
 from tests.utils.summary import PROPERTY, count

@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 
 from atrisk.domain.picklists import name_key
+from tests.utils.cases_api import CasesApi
 from tests.utils.graphql import ENTRY_FIELDS, Api
 from tests.utils.live import LiveServer
 from tests.utils.summary import CHECKED, RACE, count, lost
@@ -153,3 +154,97 @@ async def test_concurrent_moves_keep_positions_a_permutation(apis: list[Api]) ->
             assert all(version <= row["version"] for version in versions)
         count(RACE)
         count(CHECKED, len(moves))
+
+
+@pytest.fixture
+def case_apis(apis: list[Api]) -> list[CasesApi]:
+    return [CasesApi(api.client) for api in apis]
+
+
+async def test_concurrent_flags_of_one_customer_open_one_case(
+    apis: list[Api], case_apis: list[CasesApi]
+) -> None:
+    reason = (await apis[0].add("REASON", "Flag race reason"))["id"]
+    for round_ in range(ROUNDS):
+        customer = await case_apis[0].create_customer(name=f"Flag race {round_}")
+        results = await asyncio.gather(
+            *(api.flag(customer["id"], reason, "HIGH") for api in case_apis)
+        )
+        kinds = sorted(result["__typename"] for result in results)
+        assert kinds == ["AtRiskCase"] + ["OpenCaseExistsError"] * (CLIENTS - 1), kinds
+        [winner] = [r for r in results if r["__typename"] == "AtRiskCase"]
+        assert {r["openCase"]["id"] for r in results if r["__typename"] != "AtRiskCase"} == {
+            winner["id"]
+        }
+        queue = await case_apis[0].queue(filter={"customer": customer["id"]})
+        assert [node["id"] for node in queue["nodes"]] == [winner["id"]]
+        count(RACE)
+        count(CHECKED)
+
+
+async def test_concurrent_closes_with_one_version_have_one_winner(
+    apis: list[Api], case_apis: list[CasesApi]
+) -> None:
+    reason = (await apis[0].add("REASON", "Close race reason"))["id"]
+    resolution = (await apis[0].add("RESOLUTION", "Close race resolution"))["id"]
+    for round_ in range(ROUNDS):
+        customer = await case_apis[0].create_customer(name=f"Close race {round_}", rmr="20.00")
+        case = await case_apis[0].flag(customer["id"], reason)
+        statuses = ["RESOLVED", "LOST", "CANCELLED"]
+        results = await asyncio.gather(
+            *(
+                api.close(
+                    case["id"],
+                    statuses[i % 3],
+                    expectedVersion=1,
+                    **({} if statuses[i % 3] == "CANCELLED" else {"resolutionId": resolution}),
+                )
+                for i, api in enumerate(case_apis)
+            )
+        )
+        kinds = sorted(result["__typename"] for result in results)
+        assert kinds == ["AtRiskCase"] + ["CaseConflictError"] * (CLIENTS - 1), kinds
+        [winner] = [r for r in results if r["__typename"] == "AtRiskCase"]
+        stored = await case_apis[0].case(case["id"])
+        assert stored is not None
+        assert (stored["status"], stored["version"]) == (winner["status"], 2)
+        expected_customer = "CANCELLED" if winner["status"] == "LOST" else "ACTIVE"
+        assert stored["customer"]["status"] == expected_customer
+        count(RACE)
+        count(CHECKED)
+
+
+async def test_delete_with_replace_racing_flags_leaves_no_case_on_a_deleted_entry(
+    apis: list[Api], case_apis: list[CasesApi]
+) -> None:
+    keeper = (await apis[0].add("REASON", "Replace race keeper"))["id"]
+    for round_ in range(ROUNDS):
+        doomed = (await apis[0].add("REASON", f"Replace race doomed {round_}"))["id"]
+        customers = [
+            (await case_apis[0].create_customer(name=f"Replace race {round_}.{i}"))["id"]
+            for i in range(CLIENTS - 2)
+        ]
+        first = await case_apis[0].flag(customers[0], doomed)  # so that it is in use
+        results = await asyncio.gather(
+            case_apis[0].delete_entry(doomed, replace_with=keeper),
+            case_apis[1].delete_entry(doomed, replace_with=keeper),
+            *(
+                api.flag(customer, doomed)
+                for api, customer in zip(case_apis[2:], customers[1:], strict=False)
+            ),
+        )
+        deletes, flags = results[:2], results[2:]
+        assert sorted(r["__typename"] for r in deletes) == ["DeletedAtRiskEntry", "NotFoundError"]
+        assert {r["__typename"] for r in flags} <= {"AtRiskCase", "ValidationError"}
+        queue = await case_apis[0].queue(filter={"open": True}, first=200)
+        ours = [
+            node
+            for node in queue["nodes"]
+            if node["customer"]["name"].startswith(f"Replace race {round_}.")
+        ]
+        # Every case made before the delete moved to the keeper; none made after it exists.
+        assert {node["reason"]["id"] for node in ours} == {keeper}
+        flagged = {r["id"] for r in flags if r["__typename"] == "AtRiskCase"} | {first["id"]}
+        assert {node["id"] for node in ours} == flagged
+        count(RACE)
+        count(CHECKED, len(flagged))

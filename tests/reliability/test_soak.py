@@ -1,8 +1,8 @@
 """Soak: a real server on SQLite, 16 clients on loopback mixing reads and writes.
 
-Each client owns the entries it creates, so every answer is predictable: zero
-errors of any kind, every read shows the client's own writes, and at the end
-every acknowledged write is in the database, which passes `integrity_check`.
+Each client owns the entries, customers and cases it creates, so every answer is
+predictable: zero errors of any kind, every read shows the client's own writes, and at
+the end every acknowledged write is in the database, which passes `integrity_check`.
 `make test` soaks for about 10 seconds; `make soak` for 5 minutes
 (ATRISK_SOAK_SECONDS).
 """
@@ -20,6 +20,7 @@ from typing import Any
 
 import httpx
 
+from tests.utils.cases_api import ADD_ATTEMPT, CASE, CLOSE, CREATE_CUSTOMER, FLAG, QUEUE, REOPEN
 from tests.utils.graphql import ADD, DELETE, GET, LIST, UPDATE
 from tests.utils.live import LiveServer, live_server
 from tests.utils.properties import CATEGORIES
@@ -28,6 +29,9 @@ from tests.utils.summary import CHECKED, SOAK, count, lost
 CLIENTS = 16
 SECONDS = float(os.environ.get("ATRISK_SOAK_SECONDS", "10"))
 FIELDS = ("id", "category", "name", "active", "version")
+CASE_FIELDS = ("id", "status", "version")
+# Entries no client deletes: the reason every case is flagged with, the close's resolution.
+SHARED = {"reason": "Soak shared reason", "resolution": "Soak shared resolution"}
 
 
 @dataclass
@@ -40,6 +44,9 @@ class Client:
     writes: int = 0
     errors: list[str] = field(default_factory=list)
     serial: int = 0
+    shared: dict[str, str] = field(default_factory=dict)
+    cases: dict[str, dict[str, Any]] = field(default_factory=dict)
+    customers: dict[str, str] = field(default_factory=dict)  # id -> status
 
     async def call(self, query: str, variables: dict[str, Any]) -> Any:
         self.requests += 1
@@ -68,7 +75,63 @@ class Client:
                 if row is None or {k: row[k] for k in FIELDS} != entry:
                     raise AssertionError(f"read missed a write: {entry} vs {row}")
 
+    def remember(self, case: dict[str, Any]) -> None:
+        self.cases[case["id"]] = {k: case[k] for k in CASE_FIELDS}
+        self.customers[case["customer"]["id"]] = case["customer"]["status"]
+
+    async def case_step(self) -> None:
+        roll = self.random.random()
+        open_cases = [c for c in self.cases.values() if c["status"] in ("OPEN", "MITIGATED")]
+        closed = [c for c in self.cases.values() if c["status"] == "CANCELLED"]
+        if roll < 0.3 or not self.cases:
+            customer = self.expect(
+                await self.call(
+                    CREATE_CUSTOMER, {"input": {"name": self.new_name(), "rmr": "25.00"}}
+                ),
+                "Customer",
+            )
+            self.customers[customer["id"]] = customer["status"]
+            variables = {
+                "input": {
+                    "customerId": customer["id"],
+                    "reasonId": self.shared["reason"],
+                    "riskLevel": "HIGH",
+                }
+            }
+            self.remember(self.expect(await self.call(FLAG, variables), "AtRiskCase"))
+        elif roll < 0.5 and open_cases:
+            case = self.random.choice(open_cases)
+            variables = {
+                "input": {"caseId": case["id"], "channel": "PHONE", "note": self.new_name()}
+            }
+            self.remember(self.expect(await self.call(ADD_ATTEMPT, variables), "AtRiskCase"))
+        elif roll < 0.7 and open_cases:
+            case = self.random.choice(open_cases)
+            status = self.random.choice(["RESOLVED", "LOST", "CANCELLED"])
+            payload: dict[str, Any] = {
+                "id": case["id"],
+                "status": status,
+                "expectedVersion": case["version"],
+            }
+            if status != "CANCELLED":
+                payload["resolutionId"] = self.shared["resolution"]
+            self.remember(self.expect(await self.call(CLOSE, {"input": payload}), "AtRiskCase"))
+        elif roll < 0.8 and closed:
+            case = self.random.choice(closed)
+            variables = {"input": {"id": case["id"], "expectedVersion": case["version"]}}
+            self.remember(self.expect(await self.call(REOPEN, variables), "AtRiskCase"))
+        else:
+            case = self.cases[self.random.choice(list(self.cases))]
+            row = await self.call(CASE, {"id": case["id"]})
+            if row is None or {k: row[k] for k in CASE_FIELDS} != case:
+                raise AssertionError(f"read missed a write: {case} vs {row}")
+            return
+        self.writes += 1
+
     async def step(self) -> None:
+        if self.random.random() < 0.4:
+            await self.case_step()
+            return
         roll = self.random.random()
         own = list(self.entries)
         if roll < 0.25 or not own:
@@ -112,10 +175,22 @@ class Client:
                 self.errors.append(f"client {self.number}: {type(error).__name__}: {error}")
 
 
+async def shared_entries(live: LiveServer) -> dict[str, str]:
+    ids = {}
+    async with live.client() as http:
+        for key, category in (("reason", "REASON"), ("resolution", "RESOLUTION")):
+            variables = {"input": {"category": category, "name": SHARED[key]}}
+            response = await http.post("/graphql", json={"query": ADD, "variables": variables})
+            ids[key] = response.json()["data"]["addAtRiskEntry"]["id"]
+    return ids
+
+
 async def soak(live: LiveServer, seconds: float) -> list[Client]:
+    shared = await shared_entries(live)
     async with asyncio.TaskGroup() as group:
         clients = [
-            Client(number, live.client(), random.Random(number)) for number in range(CLIENTS)
+            Client(number, live.client(), random.Random(number), shared=shared)
+            for number in range(CLIENTS)
         ]
         deadline = time.monotonic() + seconds
         for client in clients:
@@ -123,6 +198,23 @@ async def soak(live: LiveServer, seconds: float) -> list[Client]:
     for client in clients:
         await client.http.aclose()
     return clients
+
+
+async def all_cases(http: httpx.AsyncClient) -> tuple[dict[str, Any], dict[str, str]]:
+    """Every case (as the clients track them) and its customer's status, page by page."""
+    cases: dict[str, Any] = {}
+    customers: dict[str, str] = {}
+    cursor = None
+    while True:
+        variables = {"first": 200, "after": cursor}
+        response = await http.post("/graphql", json={"query": QUEUE, "variables": variables})
+        page = response.json()["data"]["atRiskCases"]
+        for node in page["nodes"]:
+            cases[node["id"]] = {k: node[k] for k in CASE_FIELDS}
+            customers[node["customer"]["id"]] = node["customer"]["status"]
+        if not page["pageInfo"]["hasNextPage"]:
+            return cases, customers
+        cursor = page["pageInfo"]["endCursor"]
 
 
 def integrity(database: Path) -> tuple[str, list[Any]]:
@@ -140,7 +232,9 @@ async def test_soak_loses_nothing(tmp_path: Path) -> None:
             stored = {
                 row["id"]: {k: row[k] for k in FIELDS}
                 for row in response.json()["data"]["atRiskEntries"]
+                if row["name"] not in SHARED.values()
             }
+            stored_cases, stored_customers = await all_cases(http)
 
     errors = [error for client in clients for error in client.errors]
     requests = sum(client.requests for client in clients)
@@ -153,7 +247,20 @@ async def test_soak_loses_nothing(tmp_path: Path) -> None:
         lost(f"the deleted entry {entry_id} is still stored")
     count(CHECKED, sum(client.writes for client in clients))
 
+    expected_cases = {case_id: case for client in clients for case_id, case in client.cases.items()}
+    expected_customers = {
+        customer_id: status
+        for client in clients
+        for customer_id, status in client.customers.items()
+    }
+    for case_id, case in expected_cases.items():
+        if stored_cases.get(case_id) != case:
+            lost(f"case {case} is stored as {stored_cases.get(case_id)}")
     assert errors == [], f"{len(errors)} errors in {requests} requests: {errors[:5]}"
     assert stored == expected
+    assert stored_cases == expected_cases
+    assert {
+        k: v for k, v in stored_customers.items() if k in expected_customers
+    } == expected_customers
     assert requests > CLIENTS * 10, requests  # the clients really ran
     assert integrity(tmp_path / "atrisk.db") == ("ok", [])

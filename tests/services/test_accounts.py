@@ -10,9 +10,10 @@ from sqlalchemy import select, update
 
 from atrisk.db.types import utcnow
 from atrisk.domain.accounts import Caller, InvalidEmail, Refusal, Role, normalise_email
-from atrisk.domain.changes import Area
+from atrisk.domain.changes import Action, Area, Entity
 from atrisk.models.accounts import ApiToken, LoginFailures, User, UserSession
 from atrisk.services import changes, sessions, throttle, tokens, users
+from atrisk.services.changes import Change
 from atrisk.services.credentials import keyed_hash
 from atrisk.services.errors import ValidationFailed
 
@@ -71,9 +72,12 @@ async def test_tokens_are_stored_hashed_and_resolve_to_read_only_callers(db, com
     assert stored == keyed_hash(KEY, token)
     assert token not in stored
     caller = await tokens.caller_from_token(db, KEY, token)
-    assert caller == Caller(company.id, "Acme Alarms", Role.VIEWER, None, token_id=row.id)
+    assert caller == Caller(
+        company.id, "Acme Alarms", Role.VIEWER, None, token_id=row.id, token_name="picker app"
+    )
     assert caller is not None
-    assert not caller.can_write
+    assert not caller.works_cases
+    assert not caller.is_admin
     assert await tokens.caller_from_token(db, b"another key" * 3, token) is Refusal.INVALID
     assert await tokens.revoke_token(db, company.id, "picker app")
     assert await tokens.caller_from_token(db, KEY, token) is Refusal.REVOKED
@@ -153,14 +157,15 @@ async def test_an_outdated_hash_is_upgraded_at_sign_in(db, company):
     weak = PasswordHasher(time_cost=1, memory_cost=8 * 1024, parallelism=1)
     async with db.write() as session:
         await changes.claim(session, company.id, Area.ACCOUNTS)
-        session.add(
-            User(
-                company_id=company.id,
-                email="old@acme.example",
-                password_hash=weak.hash("long enough"),
-                role=Role.VIEWER,
-            )
+        old = User(
+            company_id=company.id,
+            email="old@acme.example",
+            password_hash=weak.hash("long enough"),
+            role=Role.VIEWER,
         )
+        session.add(old)
+        await session.flush()
+        changes.record(session, Change(company.id, Entity.USER, old.id, Action.CREATE))
     assert await users.check_password(db, "old@acme.example", "long enough") is not None
     async with db.read() as session:
         stored = await session.scalar(

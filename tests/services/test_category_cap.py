@@ -7,10 +7,11 @@ from sqlalchemy import func, select
 
 from atrisk.db.database import Database
 from atrisk.db.types import utcnow
-from atrisk.domain.changes import Area
+from atrisk.domain.changes import Action, Area, Entity
 from atrisk.domain.picklists import CATEGORY_MAX_ENTRIES, Category, name_key
 from atrisk.models.picklists import AtRiskEntry
 from atrisk.services import changes, picklists
+from atrisk.services.changes import Change
 from atrisk.services.companies import create_company
 from atrisk.services.errors import ValidationFailed
 from tests.utils.graphql import ADD, gql
@@ -21,7 +22,7 @@ async def fill(db: Database, company_id: str, category: Category, count: int) ->
     now = utcnow()
     async with db.write() as session:
         await changes.claim(session, company_id, Area.LISTS)
-        session.add_all(
+        rows = [
             AtRiskEntry(
                 company_id=company_id,
                 category=category,
@@ -34,7 +35,13 @@ async def fill(db: Database, company_id: str, category: Category, count: int) ->
                 updated_at=now,
             )
             for number in range(count)
-        )
+        ]
+        session.add_all(rows)
+        await session.flush()
+        for row in rows:
+            changes.record(
+                session, Change(company_id, Entity.AT_RISK_ENTRY, row.id, Action.CREATE, 1)
+            )
 
 
 async def count_in(db: Database, company_id: str, category: Category) -> int:

@@ -57,9 +57,11 @@ async def session_cookie(app: Starlette, user: User) -> dict[str, str]:
     return {SESSION_COOKIE: session_id}
 
 
-async def bearer(app: Starlette, company: Company, name: str = "mobile") -> dict[str, str]:
+async def bearer(
+    app: Starlette, company: Company, name: str = "mobile", role: Role = Role.VIEWER
+) -> dict[str, str]:
     _, token = await tokens.create_token(
-        app.state.db, app.state.settings.signing_key, company.id, name
+        app.state.db, app.state.settings.signing_key, company.id, name, role
     )
     return {"Authorization": f"Bearer {token}"}
 

@@ -1,9 +1,10 @@
 """Shared fixtures: fresh databases, the app, and HTTP clients bound to it.
 
 `client` and `api` act as an ADMIN of the `company` fixture ("Acme Alarms").
-`viewer_client`, `token_client` and `anonymous_client` call the same app as a
-VIEWER of that company, with a read-only API token of it, and with no
-credentials; `other_client` is the ADMIN of a second company, "Beta Security".
+`viewer_client`, `agent_client`, `token_client`, `agent_token_client` and
+`anonymous_client` call the same app as a VIEWER and an AGENT of that company, with a
+VIEWER and an AGENT API token of it, and with no credentials; `other_client` is the
+ADMIN of a second company, "Beta Security".
 """
 
 from __future__ import annotations
@@ -96,6 +97,11 @@ async def viewer(db: Database, company: Company) -> User:
 
 
 @pytest.fixture
+async def agent(db: Database, company: Company) -> User:
+    return await add_user(db, company, "agent@acme.example", Role.AGENT)
+
+
+@pytest.fixture
 async def other_company(db: Database) -> Company:
     return await create_company(db, "Beta Security")
 
@@ -117,6 +123,20 @@ async def viewer_client(app: Starlette, viewer: User) -> AsyncIterator[httpx.Asy
 async def token_client(app: Starlette, company: Company) -> AsyncIterator[httpx.AsyncClient]:
     """Sends a read-only API token of `company`."""
     async with http_client(app, headers=await bearer(app, company)) as http:
+        yield http
+
+
+@pytest.fixture
+async def agent_client(app: Starlette, agent: User) -> AsyncIterator[httpx.AsyncClient]:
+    async with http_client(app, cookies=await session_cookie(app, agent)) as http:
+        yield http
+
+
+@pytest.fixture
+async def agent_token_client(app: Starlette, company: Company) -> AsyncIterator[httpx.AsyncClient]:
+    """Sends an AGENT API token of `company` (a billing system, a technician's app)."""
+    headers = await bearer(app, company, "billing", Role.AGENT)
+    async with http_client(app, headers=headers) as http:
         yield http
 
 

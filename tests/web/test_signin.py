@@ -17,7 +17,7 @@ from atrisk.web.caller import SESSION_COOKIE
 from tests.utils.accounts import PASSWORD, add_user, http_client
 from tests.utils.graphql import post
 
-ME = "{ me { email role company { id name } } }"
+ME = "{ me { email role company { id name currency timezone } } }"
 GOOD = {"email": "admin@acme.example", "password": PASSWORD}
 
 
@@ -35,7 +35,7 @@ async def test_login_sets_a_session_cookie_that_signs_in(anonymous_client, admin
     assert response.json() == {
         "email": "admin@acme.example",
         "role": "ADMIN",
-        "company": {"id": company.id, "name": "Acme Alarms"},
+        "company": {"id": company.id, "name": "Acme Alarms", "currency": "USD", "timezone": "UTC"},
     }
     body = await post(anonymous_client, ME)
     assert body == {"data": {"me": response.json()}}
@@ -192,7 +192,7 @@ async def test_viewer_me(viewer_client, company):
     assert body["data"]["me"] == {
         "email": "viewer@acme.example",
         "role": "VIEWER",
-        "company": {"id": company.id, "name": "Acme Alarms"},
+        "company": {"id": company.id, "name": "Acme Alarms", "currency": "USD", "timezone": "UTC"},
     }
 
 
@@ -201,7 +201,7 @@ async def test_token_me_has_no_email_and_is_read_only(token_client, company):
     assert body["data"]["me"] == {
         "email": None,
         "role": "VIEWER",
-        "company": {"id": company.id, "name": "Acme Alarms"},
+        "company": {"id": company.id, "name": "Acme Alarms", "currency": "USD", "timezone": "UTC"},
     }
 
 
@@ -245,4 +245,9 @@ async def test_users_of_two_companies_sign_in_to_their_own(app, db, other_compan
         response = await login(client, "viewer@beta.example", PASSWORD)
         me = (await post(client, ME))["data"]["me"]
     assert response.status_code == 200
-    assert me["company"] == {"id": other_company.id, "name": "Beta Security"}
+    assert me["company"] == {
+        "id": other_company.id,
+        "name": "Beta Security",
+        "currency": "USD",
+        "timezone": "UTC",
+    }

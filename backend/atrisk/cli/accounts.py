@@ -1,17 +1,22 @@
-"""Commands for companies, people and API tokens."""
+"""Commands for companies, people, API tokens and customers."""
 
 from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Sequence
+from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 from atrisk.cli.database import CommandFailed, with_database
 from atrisk.db.database import Database
 from atrisk.domain.accounts import Role
-from atrisk.services import tokens, users
+from atrisk.services import imports, tokens, users
+from atrisk.services.changes import CLI
 from atrisk.services.companies import find_company
 from atrisk.services.credentials import generate_password
+from atrisk.services.errors import ServiceError
 from atrisk.settings import Settings
 
 
@@ -61,12 +66,104 @@ def _create_user(settings: Settings, args: argparse.Namespace) -> int:
 def _create_token(settings: Settings, args: argparse.Namespace) -> int:
     async def work(db: Database) -> int:
         company_id = await _company_id(db, args.company)
-        row, token = await tokens.create_token(db, settings.signing_key, company_id, args.name)
-        print(f"created read-only token {row.name!r}; it is shown only now:", file=sys.stderr)
+        row, token = await tokens.create_token(
+            db, settings.signing_key, company_id, args.name, Role(args.role.upper())
+        )
+        print(
+            f"created {row.role.value.lower()} token {row.name!r}; it is shown only now:",
+            file=sys.stderr,
+        )
         print(token)
         return 0
 
     return with_database(settings, work)
+
+
+def _list_users(settings: Settings, args: argparse.Namespace) -> int:
+    async def work(db: Database) -> int:
+        company_id = await _company_id(db, args.company)
+        rows = await users.list_users(db, company_id, include_inactive=True)
+        print(
+            _table(
+                ("email", "name", "role", "status", "last sign-in"),
+                [
+                    (
+                        row.email,
+                        row.name or "",
+                        row.role.value.lower(),
+                        "active" if row.active else "deactivated",
+                        _when(row.last_sign_in_at),
+                    )
+                    for row in rows
+                ],
+            )
+        )
+        return 0
+
+    return with_database(settings, work)
+
+
+def _list_tokens(settings: Settings, args: argparse.Namespace) -> int:
+    async def work(db: Database) -> int:
+        company_id = await _company_id(db, args.company)
+        rows = await tokens.list_tokens(db, company_id)
+        print(
+            _table(
+                ("name", "role", "created by", "created", "last used", "revoked"),
+                [
+                    (
+                        row.name,
+                        row.role.value.lower(),
+                        row.created_by or "",
+                        _when(row.created_at),
+                        _when(row.last_used_at),
+                        _when(getattr(row, "revoked_at", None)),
+                    )
+                    for row in rows
+                ],
+            )
+        )
+        return 0
+
+    return with_database(settings, work)
+
+
+def _import_customers(settings: Settings, args: argparse.Namespace) -> int:
+    try:
+        data = Path(args.file).read_bytes()
+    except OSError as error:
+        print(f"atrisk: cannot read {args.file}: {error.strerror}", file=sys.stderr)
+        return 1
+
+    async def work(db: Database) -> int:
+        company_id = await _company_id(db, args.company)
+        try:
+            report = await imports.import_customers(db, company_id, CLI, data, dry_run=args.dry_run)
+        except ServiceError as error:
+            raise CommandFailed(error.message) from None
+        verb = "would import" if report.dry_run else "imported"
+        print(
+            f"{verb} {report.rows} rows: {report.created} new customers, "
+            f"{report.updated} updated, {report.unchanged} unchanged"
+        )
+        return 0
+
+    return with_database(settings, work)
+
+
+def _when(moment: datetime | None) -> str:
+    return "" if moment is None else moment.strftime("%Y-%m-%d %H:%M UTC")
+
+
+def _table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
+    """Plain columns, padded to the widest cell (the rows as given)."""
+    widths = [max(len(str(cell)) for cell in column) for column in zip(header, *rows, strict=False)]
+    return "\n".join(
+        "  ".join(
+            str(cell).ljust(width) for cell, width in zip(line, widths, strict=False)
+        ).rstrip()
+        for line in (header, *rows)
+    )
 
 
 def _revoke_token(settings: Settings, args: argparse.Namespace) -> int:
@@ -90,14 +187,38 @@ def add_commands(commands: Any) -> None:
     user = commands.add_parser("create-user", help="add an admin or viewer to a company")
     user.add_argument("--company", required=True, help="the company's name")
     user.add_argument("--email", required=True, help="the email they sign in with")
-    user.add_argument("--role", required=True, choices=["admin", "viewer"])
+    user.add_argument("--role", required=True, choices=["admin", "agent", "viewer"])
     user.add_argument("--password", help="their password (default: generate one)")
     user.set_defaults(handler=_create_user)
 
-    token = commands.add_parser("create-token", help="create a read-only API token; prints it")
+    token = commands.add_parser("create-token", help="create an API token; prints it")
     token.add_argument("--company", required=True, help="the company's name")
     token.add_argument("--name", required=True, help="a label, unique in the company")
+    token.add_argument(
+        "--role",
+        choices=["viewer", "agent"],
+        default="viewer",
+        help="viewer reads (the default); agent also works customers and cases",
+    )
     token.set_defaults(handler=_create_token)
+
+    people = commands.add_parser("list-users", help="the people of a company")
+    people.add_argument("--company", required=True, help="the company's name")
+    people.set_defaults(handler=_list_users)
+
+    token_list = commands.add_parser("list-tokens", help="the API tokens of a company")
+    token_list.add_argument("--company", required=True, help="the company's name")
+    token_list.set_defaults(handler=_list_tokens)
+
+    customer_file = commands.add_parser(
+        "import-customers", help="create and update customers from a CSV file"
+    )
+    customer_file.add_argument("file", help="CSV: account_number,name,email,phone,rmr,status")
+    customer_file.add_argument("--company", required=True, help="the company's name")
+    customer_file.add_argument(
+        "--dry-run", action="store_true", help="check the file and say what would change"
+    )
+    customer_file.set_defaults(handler=_import_customers)
 
     revoke = commands.add_parser("revoke-token", help="revoke an API token at once")
     revoke.add_argument("--company", required=True, help="the company's name")

@@ -1,5 +1,5 @@
-"""Commands that work on the database: migrate, backup, restore; and the runner the
-other commands use to reach it."""
+"""Commands that work on the database: migrate, backup, restore, prune-history; and the
+runner the other commands use to reach it."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ import asyncio
 import logging
 import sys
 from collections.abc import Awaitable, Callable
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -87,6 +88,30 @@ def restore(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+def _date(value: str) -> date:
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a date like 2026-01-31") from None
+
+
+def prune_history(settings: Settings, args: argparse.Namespace) -> int:
+    from atrisk.services import audit
+    from atrisk.services.changes import CLI
+
+    async def work(db: Database) -> int:
+        removed = await audit.prune(db, args.before, CLI)
+        total = sum(removed.values())
+        companies = len(removed)
+        print(
+            f"deleted {total} history events from before {args.before.isoformat()} "
+            f"({companies} compan{'y' if companies == 1 else 'ies'}); each company's log notes it"
+        )
+        return 0
+
+    return with_database(settings, work)
+
+
 def add_commands(commands: Any) -> None:
     migrate_parser = commands.add_parser(
         "migrate", help="wait for the database, then apply migrations (safe to repeat)"
@@ -105,3 +130,10 @@ def add_commands(commands: Any) -> None:
     restore_parser.add_argument("source", help="a file written by `atrisk backup`")
     restore_parser.add_argument("--force", action="store_true", help="replace an existing database")
     restore_parser.set_defaults(handler=restore)
+
+    prune = commands.add_parser(
+        "prune-history",
+        help="delete history events older than a date (each company's log notes it)",
+    )
+    prune.add_argument("--before", required=True, type=_date, help="a date, e.g. 2025-01-01 (UTC)")
+    prune.set_defaults(handler=prune_history)

@@ -13,7 +13,7 @@ import asyncio
 import contextlib
 import logging
 import time
-from collections.abc import AsyncIterator, Callable, Mapping, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
 from contextlib import asynccontextmanager
 from contextvars import ContextVar
 from typing import Any
@@ -50,6 +50,13 @@ logger = logging.getLogger("atrisk.db")
 
 _writing: ContextVar[bool] = ContextVar("atrisk_writing", default=False)
 _AFTER_COMMIT = "atrisk_after_commit"
+_BEFORE_COMMIT = "atrisk_before_commit"
+
+
+def before_commit(session: AsyncSession, step: Callable[[AsyncSession], Awaitable[None]]) -> None:
+    """Run `step` at the end of the transaction of `session` (from `Database.write`), once,
+    before it commits."""
+    session.info.setdefault(_BEFORE_COMMIT, []).append(step)
 
 
 def after_commit(session: AsyncSession, callback: Callable[[], None]) -> None:
@@ -151,8 +158,10 @@ class Database:
         """One transaction: committed when the block ends, rolled back on error.
 
         A use case opens exactly one: helpers take its session. A second `write()`
-        inside the first (in the same task) is a bug and raises at once. Callbacks that
-        `after_commit` registered on the session run once the transaction has committed.
+        inside the first (in the same task) is a bug and raises at once. What
+        `before_commit` registered on the session runs last inside the transaction (its
+        failure rolls everything back); what `after_commit` registered runs once the
+        transaction has committed.
         """
         if _writing.get():
             raise RuntimeError("a write transaction is already open in this use case")
@@ -161,6 +170,8 @@ class Database:
             async with self._writer() as session:
                 async with session.begin():
                     yield session
+                    for step in session.info.pop(_BEFORE_COMMIT, ()):
+                        await step(session)
                 callbacks = session.info.pop(_AFTER_COMMIT, ())
         finally:
             _writing.reset(marker)

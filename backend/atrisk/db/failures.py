@@ -71,3 +71,10 @@ def database_failure(error: BaseException | None) -> tuple[str, str] | None:
     if _caused_by_lost_connection(error):
         return DATABASE_UNAVAILABLE
     return None
+
+
+def violates(error: sa.IntegrityError, constraint: str, columns: str) -> bool:
+    """Whether `error` is the violation of the unique constraint named `constraint` (as
+    PostgreSQL names it) on `columns` ("table.column, …" as SQLite names them)."""
+    text = str(error.orig)
+    return constraint in text or f"UNIQUE constraint failed: {columns}" in text

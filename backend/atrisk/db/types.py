@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+import enum
 import secrets
 from datetime import UTC, datetime
+from typing import Any, Generic, TypeVar
 
-from sqlalchemy import DateTime, Dialect, SmallInteger, String, TypeDecorator
+from sqlalchemy import DateTime, Dialect, SmallInteger, String, Text, TypeDecorator
 
 from atrisk.domain.accounts import Role
+from atrisk.domain.cases import CaseStatus, ContactChannel, RiskLevel
+from atrisk.domain.customers import CustomerStatus
 from atrisk.domain.picklists import Category
+
+E = TypeVar("E", bound=enum.Enum)
 
 
 def new_id() -> str:
@@ -18,6 +24,16 @@ def new_id() -> str:
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
+
+
+# A folded search key, compared byte by byte (PostgreSQL's "C" collation, SQLite's default):
+# one index serves both its ORDER BY and a prefix search (a range) on either database.
+SearchKey = Text().with_variant(Text(collation="C"), "postgresql")
+
+
+def prefix_range(column: Any, prefix: str) -> Any:
+    """`column` starts with `prefix`, as a range an index on the column can walk."""
+    return (column >= prefix) & (column < prefix + "\U0010ffff")
 
 
 class UTCDateTime(TypeDecorator[datetime]):
@@ -53,14 +69,41 @@ class CategoryType(TypeDecorator[Category]):
         return None if value is None else Category(value)
 
 
-class RoleType(TypeDecorator[Role]):
-    """A role as its name, checked by a constraint on the table."""
+class _Named(TypeDecorator[E], Generic[E]):
+    """An enum member stored as its value (a short name), checked by a constraint on the
+    table: readable in the database and in SQL."""
 
     impl = String(16)
     cache_ok = True
+    enum_class: type[E]
 
-    def process_bind_param(self, value: Role | None, dialect: Dialect) -> str | None:
-        return None if value is None else value.value
+    def process_bind_param(self, value: E | None, dialect: Dialect) -> str | None:
+        return None if value is None else self.enum_class(value).value
 
-    def process_result_value(self, value: str | None, dialect: Dialect) -> Role | None:
-        return None if value is None else Role(value)
+    def process_result_value(self, value: Any, dialect: Dialect) -> E | None:
+        return None if value is None else self.enum_class(value)
+
+
+class RoleType(_Named[Role]):
+    enum_class = Role
+    cache_ok = True
+
+
+class CustomerStatusType(_Named[CustomerStatus]):
+    enum_class = CustomerStatus
+    cache_ok = True
+
+
+class CaseStatusType(_Named[CaseStatus]):
+    enum_class = CaseStatus
+    cache_ok = True
+
+
+class RiskLevelType(_Named[RiskLevel]):
+    enum_class = RiskLevel
+    cache_ok = True
+
+
+class ContactChannelType(_Named[ContactChannel]):
+    enum_class = ContactChannel
+    cache_ok = True

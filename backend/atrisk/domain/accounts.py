@@ -10,15 +10,21 @@ from dataclasses import dataclass, field
 from atrisk.domain.changes import Area
 
 EMAIL_MAX_LENGTH = 254
+USER_NAME_MAX_LENGTH = 100
 PASSWORD_MIN_LENGTH = 8
 PASSWORD_MAX_LENGTH = 1024
 
 
 class Role(enum.Enum):
-    """What a caller may do: admins read and write, viewers (and API tokens) only read."""
+    """What a caller may do: admins everything; agents work customers and cases but not the
+    lists, people, tokens or company settings; viewers read. Tokens are VIEWER or AGENT."""
 
     ADMIN = "ADMIN"
+    AGENT = "AGENT"
     VIEWER = "VIEWER"
+
+
+TOKEN_ROLES = frozenset({Role.VIEWER, Role.AGENT})
 
 
 class Refusal(enum.Enum):
@@ -41,6 +47,9 @@ class Caller:
     email: str | None = None
     user_id: str | None = None
     token_id: str | None = None
+    token_name: str | None = None
+    currency: str = "USD"
+    timezone: str = "UTC"
     # The company's version of each area, read in the same statement as the credential:
     # what the read cache compares its results against.
     versions: Mapping[Area, int] = field(default_factory=dict, compare=False)
@@ -51,8 +60,19 @@ class Caller:
         return f"user:{self.user_id}" if self.user_id else f"token:{self.token_id}"
 
     @property
-    def can_write(self) -> bool:
+    def is_admin(self) -> bool:
+        """Keeps the lists, people, tokens and the company's settings."""
         return self.role is Role.ADMIN
+
+    @property
+    def works_cases(self) -> bool:
+        """Creates and changes customers and their at-risk cases."""
+        return self.role in (Role.ADMIN, Role.AGENT)
+
+    @property
+    def actor(self) -> str:
+        """Who did it, as history shows it: the person's email, or the token's name."""
+        return self.email or f"token {self.token_name}"
 
 
 class InvalidEmail(ValueError):

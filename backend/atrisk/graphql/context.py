@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import strawberry
 from starlette.requests import Request
@@ -10,6 +10,7 @@ from starlette.responses import Response
 
 from atrisk.db.database import Database
 from atrisk.domain.accounts import Caller, Refusal
+from atrisk.graphql.loaders import Loaders
 
 
 @dataclass(slots=True)
@@ -19,13 +20,26 @@ class Context:
     db: Database
     caller: Caller | None
     refusal: Refusal | None = None  # why there is no caller
+    _loaders: Loaders | None = field(default=None, repr=False)
 
     @property
     def company_id(self) -> str:
         """The caller's company; root fields are guarded, so there always is one."""
+        return self.signed_in.company_id
+
+    @property
+    def signed_in(self) -> Caller:
+        """The caller; root fields are guarded, so there always is one."""
         if self.caller is None:
-            raise RuntimeError("an unguarded root field asked for the company")
-        return self.caller.company_id
+            raise RuntimeError("an unguarded root field asked for the caller")
+        return self.caller
+
+    @property
+    def loaders(self) -> Loaders:
+        """This request's DataLoaders, made when first needed."""
+        if self._loaders is None:
+            self._loaders = Loaders(self.db, self.company_id)
+        return self._loaders
 
 
 Info = strawberry.Info[Context, None]

@@ -1,9 +1,11 @@
 """Who may call what, applied to root fields only (never to leaf fields).
 
 Anonymous callers get UNAUTHENTICATED for every field, with `extensions.reason` saying
-why (`missing`, `invalid` or `revoked` credentials; the endpoint answers them with HTTP 401);
-viewers and API tokens get FORBIDDEN for mutations. Both are GraphQL errors, so they are
-not masked.
+why (`missing`, `invalid` or `revoked` credentials; the endpoint answers them with HTTP 401).
+Viewers (and VIEWER tokens) only read; agents (and AGENT tokens) also work customers and
+cases; only admins change the lists, people, tokens and the company. Refusals are FORBIDDEN.
+Both are GraphQL errors, so they are not masked. What each role may do is decided in
+atrisk.domain.accounts.
 """
 
 from __future__ import annotations
@@ -37,14 +39,24 @@ class SignedIn(BasePermission):
         )
 
 
-class CanWrite(BasePermission):
-    message = "Your access is read-only: only a company admin may change entries."
+class IsAdmin(BasePermission):
+    message = "Only a company admin may do this; your access does not include it."
     error_extensions = {"code": "FORBIDDEN"}  # noqa: RUF012 (the base class declares it)
 
     def has_permission(self, source: Any, info: Info, **kwargs: Any) -> bool:
         caller = info.context.caller
-        return caller is not None and caller.can_write
+        return caller is not None and caller.is_admin
+
+
+class WorksCases(BasePermission):
+    message = "Your access is read-only: only admins and agents change customers and cases."
+    error_extensions = {"code": "FORBIDDEN"}  # noqa: RUF012 (the base class declares it)
+
+    def has_permission(self, source: Any, info: Info, **kwargs: Any) -> bool:
+        caller = info.context.caller
+        return caller is not None and caller.works_cases
 
 
 READ: list[type[BasePermission]] = [SignedIn]
-WRITE: list[type[BasePermission]] = [SignedIn, CanWrite]
+WORK: list[type[BasePermission]] = [SignedIn, WorksCases]
+ADMIN: list[type[BasePermission]] = [SignedIn, IsAdmin]

@@ -23,7 +23,16 @@ from collections import OrderedDict
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from graphql import FieldNode, GraphQLError, OperationDefinitionNode, OperationType, parse
+from graphql import (
+    DocumentNode,
+    FieldNode,
+    GraphQLError,
+    OperationDefinitionNode,
+    OperationType,
+    Visitor,
+    parse,
+    visit,
+)
 
 from atrisk.domain.changes import Area
 
@@ -33,6 +42,17 @@ ROOT_FIELDS: dict[str, tuple[frozenset[Area], bool]] = {
     "atRiskEntries": (frozenset({Area.LISTS}), False),
     "atRiskEntry": (frozenset({Area.LISTS}), False),
     "me": (frozenset({Area.ACCOUNTS}), True),
+    "users": (frozenset({Area.ACCOUNTS}), False),
+    # A case shows its entries and people too.
+    "customers": (frozenset({Area.CASES, Area.LISTS, Area.ACCOUNTS}), False),
+    "customer": (frozenset({Area.CASES, Area.LISTS, Area.ACCOUNTS}), False),
+    "atRiskCases": (frozenset({Area.CASES, Area.LISTS, Area.ACCOUNTS}), False),
+    "atRiskCase": (frozenset({Area.CASES, Area.LISTS, Area.ACCOUNTS}), False),
+    "auditEvents": (frozenset(Area), False),
+}
+# Fields anywhere in a document that read another area than their root field's.
+NESTED_FIELDS: dict[str, frozenset[Area]] = {
+    "usageCount": frozenset({Area.CASES}),  # an entry's uses are cases and credits
 }
 MAX_DOCUMENT_LENGTH = 10_000
 MAX_DOCUMENTS = 256
@@ -108,6 +128,8 @@ def plan_for(query: str, operation_name: str | None) -> Plan | None:
         return None
     areas: set[Area] = set()
     per_caller = False
+    for node in _field_names(document):
+        areas |= NESTED_FIELDS.get(node, frozenset())
     for selection in operation.selection_set.selections:
         if not isinstance(selection, FieldNode) or selection.name.value not in ROOT_FIELDS:
             return None
@@ -115,6 +137,18 @@ def plan_for(query: str, operation_name: str | None) -> Plan | None:
         areas |= field_areas
         per_caller = per_caller or field_per_caller
     return Plan(tuple(sorted(areas, key=lambda area: area.value)), per_caller)
+
+
+def _field_names(document: DocumentNode) -> set[str]:
+    """The names of every field the document selects, at any depth, fragments included."""
+    names: set[str] = set()
+
+    class Collect(Visitor):
+        def enter_field(self, node: FieldNode, *_: object) -> None:
+            names.add(node.name.value)
+
+    visit(document, Collect())
+    return names
 
 
 def _size(key: ReadKey, body: bytes) -> int:

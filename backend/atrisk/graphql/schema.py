@@ -23,14 +23,20 @@ from strawberry.tools import merge_types
 from strawberry.types import ExecutionContext
 
 from atrisk.graphql.errors import MaskUnexpectedErrors
-from atrisk.graphql.resolvers.accounts import AccountQuery
+from atrisk.graphql.resolvers.accounts import AccountQuery, PeopleQuery
+from atrisk.graphql.resolvers.audit import AuditQuery
+from atrisk.graphql.resolvers.cases import CaseMutation, CaseQuery
 from atrisk.graphql.resolvers.picklists import PicklistMutation, PicklistQuery
+from atrisk.graphql.resolvers.reports import ReportQuery
+from atrisk.graphql.scalars import SCALARS
 from atrisk.settings import Settings
 
 logger = logging.getLogger("atrisk.graphql")
 
-Query = merge_types("Query", (PicklistQuery, AccountQuery))
-Mutation = merge_types("Mutation", (PicklistMutation,))
+Query = merge_types(
+    "Query", (PicklistQuery, AccountQuery, CaseQuery, PeopleQuery, ReportQuery, AuditQuery)
+)
+Mutation = merge_types("Mutation", (PicklistMutation, CaseMutation))
 
 
 def is_unexpected(error: GraphQLError) -> bool:
@@ -99,7 +105,7 @@ def build_schema(settings: Settings | None = None) -> strawberry.Schema:
     return AtRiskSchema(
         query=Query,
         mutation=Mutation,
-        config=StrawberryConfig(disable_field_suggestions=True),
+        config=StrawberryConfig(disable_field_suggestions=True, scalar_map=SCALARS),
         extensions=extensions,
     )
 

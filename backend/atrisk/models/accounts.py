@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, Integer, String, Text, text
+from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Index, Integer, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from atrisk.db.types import RoleType, UTCDateTime, new_id, utcnow
-from atrisk.domain.accounts import EMAIL_MAX_LENGTH, Role
+from atrisk.domain.accounts import EMAIL_MAX_LENGTH, USER_NAME_MAX_LENGTH, Role
 from atrisk.models.base import Base
 
 TOKEN_NAME_MAX_LENGTH = 100
@@ -16,7 +16,7 @@ TOKEN_NAME_MAX_LENGTH = 100
 
 class User(Base):
     __tablename__ = "users"
-    __table_args__ = (CheckConstraint("role IN ('ADMIN', 'VIEWER')", name="role_known"),)
+    __table_args__ = (CheckConstraint("role IN ('ADMIN', 'AGENT', 'VIEWER')", name="role_known"),)
 
     id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
     company_id: Mapped[str] = mapped_column(
@@ -26,6 +26,10 @@ class User(Base):
     email: Mapped[str] = mapped_column(String(EMAIL_MAX_LENGTH), unique=True)
     password_hash: Mapped[str] = mapped_column(Text)
     role: Mapped[Role] = mapped_column(RoleType)
+    name: Mapped[str | None] = mapped_column(String(USER_NAME_MAX_LENGTH))
+    # A deactivated person cannot sign in and keeps no session; their history stays.
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    last_sign_in_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
@@ -46,7 +50,8 @@ _NOT_REVOKED = text("revoked_at IS NULL")
 
 
 class ApiToken(Base):
-    """A read-only credential for apps and scripts. Only a keyed hash of it is stored.
+    """A credential for apps and scripts (VIEWER reads, AGENT also works customers and cases).
+    Only a keyed hash of it is stored.
 
     A revoked token is kept (and refused as revoked); its name is free for a new token.
     """
@@ -61,6 +66,8 @@ class ApiToken(Base):
             sqlite_where=_NOT_REVOKED,
             postgresql_where=_NOT_REVOKED,
         ),
+        # Tokens never carry ADMIN.
+        CheckConstraint("role IN ('AGENT', 'VIEWER')", name="role_known"),
     )
 
     id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
@@ -69,6 +76,9 @@ class ApiToken(Base):
     )
     name: Mapped[str] = mapped_column(String(TOKEN_NAME_MAX_LENGTH))
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    role: Mapped[Role] = mapped_column(RoleType, default=Role.VIEWER)
+    # The email of the admin who made it, or "atrisk CLI".
+    created_by: Mapped[str | None] = mapped_column(String(EMAIL_MAX_LENGTH))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)

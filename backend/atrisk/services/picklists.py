@@ -14,27 +14,30 @@ import re
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 
-from sqlalchemy import Row, func, select
+from sqlalchemy import Row, func, select, union_all, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from atrisk.db.database import Database
+from atrisk.db.failures import violates
 from atrisk.db.types import utcnow
 from atrisk.domain.changes import Action, Area, Entity
 from atrisk.domain.picklists import (
     CATEGORY_MAX_ENTRIES,
     DESCRIPTION_LABEL,
     Category,
-    InvalidText,
     name_key,
     normalise_description,
     normalise_name,
     sort_key,
 )
+from atrisk.domain.text import InvalidText
+from atrisk.models.cases import AtRiskCase, Credit
+from atrisk.models.customers import Customer
 from atrisk.models.picklists import AtRiskEntry
 from atrisk.services import changes
 from atrisk.services.changes import Change
-from atrisk.services.errors import NotFound, ValidationFailed, VersionConflict
+from atrisk.services.errors import EntryInUse, NotFound, ValidationFailed, VersionConflict
 
 _ID_PATTERN = re.compile(r"[0-9a-f]{32}")
 
@@ -87,10 +90,40 @@ def _duplicate(category: Category, existing_name: str, existing_active: bool) ->
     return ValidationFailed("name", message + ("." if existing_active else " but is inactive."))
 
 
-def _record(session: AsyncSession, entry: AtRiskEntry, action: Action) -> None:
+def snapshot(entry: AtRiskEntry) -> dict[str, object]:
+    """The fields history shows."""
+    return {
+        "name": entry.name,
+        "description": entry.description,
+        "active": entry.active,
+        "position": entry.position,
+    }
+
+
+def _record(
+    session: AsyncSession,
+    entry: AtRiskEntry,
+    action: Action,
+    actor: str,
+    before: dict[str, object] | None = None,
+) -> None:
     version = None if action is Action.DELETE else entry.version
+    after = {} if action is Action.DELETE else snapshot(entry)
     changes.record(
-        session, Change(entry.company_id, Entity.AT_RISK_ENTRY, entry.id, action, version)
+        session,
+        Change(
+            entry.company_id,
+            Entity.AT_RISK_ENTRY,
+            entry.id,
+            action,
+            version,
+            actor=actor,
+            label=entry.name,
+            # A deletion shows what the entry was; a creation what it is.
+            fields=changes.diff(snapshot(entry), dict.fromkeys(after or snapshot(entry)))
+            if action is Action.DELETE
+            else changes.diff(before or {}, after),
+        ),
     )
 
 
@@ -142,19 +175,19 @@ async def _in_order(
     return list((await session.execute(query)).scalars())
 
 
-async def _renumber(session: AsyncSession, order: Iterable[AtRiskEntry]) -> None:
+async def _renumber(session: AsyncSession, order: Iterable[AtRiskEntry], actor: str) -> None:
     """Positions 1..n in this order; each entry whose position changes is a new version."""
     now = utcnow()
     moved = []
     for position, entry in enumerate(order, start=1):
         if entry.position != position:
+            moved.append((entry, snapshot(entry)))
             entry.position = position
             entry.version += 1
             entry.updated_at = now
-            moved.append(entry)
     await session.flush()
-    for entry in moved:
-        _record(session, entry, Action.UPDATE)
+    for entry, before in moved:
+        _record(session, entry, Action.UPDATE, actor, before)
 
 
 async def list_entries(
@@ -189,6 +222,8 @@ async def add_entry(
     name: str,
     active: bool = True,
     description: str | None = None,
+    *,
+    actor: str = "",
 ) -> AtRiskEntry:
     """A new entry, last in its category."""
     clean, key = _checked_name(name, category)
@@ -226,10 +261,12 @@ async def add_entry(
             )
             session.add(entry)
             await session.flush()
-            _record(session, entry, Action.CREATE)
-    except IntegrityError:
+            _record(session, entry, Action.CREATE, actor)
+    except IntegrityError as error:
         # Writers of a company queue on its claim, so only a writer that skipped it gets here.
-        raise _duplicate(category, clean, True) from None
+        if violates(error, "uq_at_risk_entries_company_id_category_name_key", "at_risk_entries"):
+            raise _duplicate(category, clean, True) from None
+        raise
     return entry
 
 
@@ -242,6 +279,7 @@ async def update_entry(
     active: bool | None = None,
     description: str | Keep | None = KEEP,
     expected_version: int | None = None,
+    actor: str = "",
 ) -> AtRiskEntry:
     """Change the name, active flag and/or description (None clears it); the version goes
     up by one if anything changed."""
@@ -255,6 +293,7 @@ async def update_entry(
         if name is not None:
             checked = _checked_name(name, entry.category)
         _check_version(session, entry, expected_version)
+        before = snapshot(entry)
         changed = False
         if checked is not None and checked[0] != entry.name:
             clean, key = checked
@@ -272,7 +311,7 @@ async def update_entry(
             entry.version += 1
             entry.updated_at = utcnow()
             await session.flush()
-            _record(session, entry, Action.UPDATE)
+            _record(session, entry, Action.UPDATE, actor, before)
     return entry
 
 
@@ -283,6 +322,7 @@ async def move_entry(
     *,
     before_id: str | None = None,
     expected_version: int | None = None,
+    actor: str = "",
 ) -> AtRiskEntry:
     """Put the entry right before another of its category, or last when `before_id` is None.
 
@@ -304,29 +344,126 @@ async def move_entry(
         else:
             order = [sibling for sibling in siblings if sibling.id != entry.id]
             order.insert(len(order) if before is None else order.index(before), entry)
-        await _renumber(session, order)
+        await _renumber(session, order, actor)
     return entry
 
 
-async def sort_entries(db: Database, company_id: str, category: Category) -> list[AtRiskEntry]:
+async def sort_entries(
+    db: Database, company_id: str, category: Category, *, actor: str = ""
+) -> list[AtRiskEntry]:
     """Order the whole category A to Z, in one transaction; returns it in its new order."""
     async with db.write() as session:
         await changes.claim(session, company_id, Area.LISTS)
         order = sorted(
             await _in_order(session, company_id, category), key=lambda e: sort_key(e.name)
         )
-        await _renumber(session, order)
+        await _renumber(session, order, actor)
     return order
 
 
+async def usage_counts(
+    session: AsyncSession, company_id: str, entry_ids: Sequence[str]
+) -> dict[str, int]:
+    """How many cases and credits use each entry (as reason, cause, resolution or credit
+    reason); entries nothing uses are left out."""
+    if not entry_ids:
+        return {}
+    ids = list(entry_ids)
+    uses = union_all(
+        *(
+            select(column.label("entry_id")).where(
+                AtRiskCase.company_id == company_id, column.in_(ids)
+            )
+            for column in (AtRiskCase.reason_id, AtRiskCase.cause_id, AtRiskCase.resolution_id)
+        ),
+        select(Credit.credit_reason_id.label("entry_id")).where(
+            Credit.company_id == company_id, Credit.credit_reason_id.in_(ids)
+        ),
+    ).subquery()
+    rows = await session.execute(select(uses.c.entry_id, func.count()).group_by(uses.c.entry_id))
+    return {entry_id: int(count) for entry_id, count in rows}
+
+
+_USES = {
+    Category.REASON: (AtRiskCase, AtRiskCase.reason_id),
+    Category.CAUSE: (AtRiskCase, AtRiskCase.cause_id),
+    Category.RESOLUTION: (AtRiskCase, AtRiskCase.resolution_id),
+    Category.CREDIT_REASON: (Credit, Credit.credit_reason_id),
+}
+
+
+async def _move_uses(
+    session: AsyncSession, entry: AtRiskEntry, replacement: AtRiskEntry, actor: str
+) -> None:
+    """Every case and credit that uses `entry` uses `replacement` instead; each case that
+    changed gets a new version and its change is recorded."""
+    await changes.claim(session, entry.company_id, Area.CASES)
+    model, column = _USES[entry.category]
+    if model is Credit:
+        case_ids = select(Credit.case_id).where(Credit.credit_reason_id == entry.id)
+    else:
+        case_ids = select(AtRiskCase.id).where(column == entry.id)
+    affected = list((await session.execute(case_ids.distinct())).scalars())
+    await session.execute(
+        update(model).where(column == entry.id).values({column.key: replacement.id})
+    )
+    if not affected:
+        return
+    now = utcnow()
+    await session.execute(
+        update(AtRiskCase)
+        .where(AtRiskCase.id.in_(affected))
+        .values(version=AtRiskCase.version + 1, updated_at=now)
+    )
+    versions = await session.execute(
+        select(AtRiskCase.id, AtRiskCase.version, Customer.name)
+        .join(Customer, Customer.id == AtRiskCase.customer_id)
+        .where(AtRiskCase.id.in_(affected))
+    )
+    field = "creditReason" if model is Credit else column.key.removesuffix("_id")
+    for case_id, version, label in versions:
+        changes.record(
+            session,
+            Change(
+                entry.company_id,
+                Entity.AT_RISK_CASE,
+                case_id,
+                Action.UPDATE,
+                version,
+                actor=actor,
+                label=label,
+                fields=(changes.FieldChange(field, entry.name, replacement.name),),
+            ),
+        )
+
+
 async def delete_entry(
-    db: Database, company_id: str, entry_id: str, *, expected_version: int | None = None
+    db: Database,
+    company_id: str,
+    entry_id: str,
+    *,
+    expected_version: int | None = None,
+    replace_with: str | None = None,
+    actor: str = "",
 ) -> str:
-    """Remove the entry for good; returns its id."""
+    """Remove the entry for good; returns its id. An entry in use is refused unless
+    `replace_with` names another entry of its category: then every use moves there first."""
     async with db.write() as session:
         await changes.claim(session, company_id, Area.LISTS)
         entry = await _found(session, company_id, entry_id)
         _check_version(session, entry, expected_version)
+        uses = (await usage_counts(session, company_id, [entry.id])).get(entry.id, 0)
+        if uses:
+            if replace_with is None:
+                raise EntryInUse(entry.category.label, uses)
+            replacement = await _find(session, company_id, replace_with)
+            if (
+                replacement is None
+                or replacement.category is not entry.category
+                or replacement.id == entry.id
+            ):
+                raise NotFound(replace_with, f"other {entry.category.label}")
+            await _move_uses(session, entry, replacement, actor)
         await session.delete(entry)
-        _record(session, entry, Action.DELETE)
+        _record(session, entry, Action.DELETE, actor)
         return entry.id

@@ -54,6 +54,8 @@ _SESSION_CALLER = (
         User.role,
         Company.id,
         Company.name,
+        Company.currency,
+        Company.timezone,
         Company.lists_version,
         Company.cases_version,
         Company.accounts_version,
@@ -62,6 +64,7 @@ _SESSION_CALLER = (
     .join(Company, Company.id == User.company_id)
     .where(UserSession.id_hash == bindparam("id_hash"))
     .where(UserSession.expires_at > bindparam("now"))
+    .where(User.active.is_(True))
 )
 
 
@@ -72,12 +75,14 @@ async def caller_from_session(db: Database, key: bytes, session_id: str) -> Call
     if not rows:
         return Refusal.INVALID
     (row,) = rows
-    user_id, email, role, company_id, company_name, lists, cases, accounts = row
+    user_id, email, role, company_id, company_name, currency, timezone, lists, cases, accounts = row
     return Caller(
         company_id=company_id,
         company_name=company_name,
         role=role,
         email=email,
         user_id=user_id,
+        currency=currency,
+        timezone=timezone,
         versions={Area.LISTS: lists, Area.CASES: cases, Area.ACCOUNTS: accounts},
     )

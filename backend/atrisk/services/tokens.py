@@ -10,16 +10,16 @@ import logging
 from datetime import timedelta
 
 from sqlalchemy import bindparam, select, update
-from sqlalchemy.exc import DBAPIError, IntegrityError
+from sqlalchemy.exc import DBAPIError
 
 from atrisk.db.database import Database
 from atrisk.db.types import utcnow
-from atrisk.domain.accounts import Caller, Refusal, Role
+from atrisk.domain.accounts import TOKEN_ROLES, Caller, Refusal, Role
 from atrisk.domain.changes import Action, Area, Entity
 from atrisk.models.accounts import TOKEN_NAME_MAX_LENGTH, ApiToken
 from atrisk.models.companies import Company
 from atrisk.services import changes
-from atrisk.services.changes import Change
+from atrisk.services.changes import CLI, Change
 from atrisk.services.credentials import keyed_hash, new_api_token
 from atrisk.services.errors import ValidationFailed
 from atrisk.services.users import checked_label
@@ -33,10 +33,14 @@ TOKEN_USE_RESOLUTION = timedelta(minutes=1)
 _TOKEN_CALLER = (
     select(
         ApiToken.id,
+        ApiToken.name,
+        ApiToken.role,
         ApiToken.last_used_at,
         ApiToken.revoked_at,
         Company.id,
         Company.name,
+        Company.currency,
+        Company.timezone,
         Company.lists_version,
         Company.cases_version,
         Company.accounts_version,
@@ -56,7 +60,20 @@ async def caller_from_token(db: Database, key: bytes, token: str) -> Caller | Re
     if not rows:
         return Refusal.INVALID
     (row,) = rows
-    token_id, last_used_at, revoked_at, company_id, company_name, lists, cases, accounts = row
+    (
+        token_id,
+        token_name,
+        role,
+        last_used_at,
+        revoked_at,
+        company_id,
+        company_name,
+        currency,
+        timezone,
+        lists,
+        cases,
+        accounts,
+    ) = row
     if revoked_at is not None:
         return Refusal.REVOKED
     now = utcnow()
@@ -74,33 +91,65 @@ async def caller_from_token(db: Database, key: bytes, token: str) -> Caller | Re
     return Caller(
         company_id=company_id,
         company_name=company_name,
-        role=Role.VIEWER,
+        role=role,
         token_id=token_id,
+        token_name=token_name,
+        currency=currency,
+        timezone=timezone,
         versions={Area.LISTS: lists, Area.CASES: cases, Area.ACCOUNTS: accounts},
     )
 
 
 async def create_token(
-    db: Database, key: bytes, company_id: str, name: str
+    db: Database,
+    key: bytes,
+    company_id: str,
+    name: str,
+    role: Role = Role.VIEWER,
+    created_by: str = CLI,
 ) -> tuple[ApiToken, str]:
-    """A new read-only token; returns the row and the token itself, which is shown only now."""
+    """A new token (VIEWER reads; AGENT also works customers and cases); returns the row and
+    the token itself, which is shown only now."""
     name = checked_label(name, "name", TOKEN_NAME_MAX_LENGTH)
+    if role not in TOKEN_ROLES:
+        raise ValidationFailed("role", "A token's role is VIEWER or AGENT, never ADMIN.")
     token = new_api_token()
-    try:
-        async with db.write() as session:
-            await changes.claim(session, company_id, Area.ACCOUNTS)
-            row = ApiToken(company_id=company_id, name=name, token_hash=keyed_hash(key, token))
-            session.add(row)
-            await session.flush()
-            changes.record(session, Change(company_id, Entity.API_TOKEN, row.id, Action.CREATE))
-    except IntegrityError:
-        raise ValidationFailed(
-            "name", f'This company already has a token named "{name}".'
-        ) from None
+    async with db.write() as session:
+        await changes.claim(session, company_id, Area.ACCOUNTS)  # queues the company's writers
+        taken = await session.scalar(
+            select(ApiToken.id).where(
+                ApiToken.company_id == company_id,
+                ApiToken.name == name,
+                ApiToken.revoked_at.is_(None),  # a revoked token's name is free
+            )
+        )
+        if taken:
+            raise ValidationFailed("name", f'This company already has a token named "{name}".')
+        row = ApiToken(
+            company_id=company_id,
+            name=name,
+            token_hash=keyed_hash(key, token),
+            role=role,
+            created_by=created_by,
+        )
+        session.add(row)
+        await session.flush()
+        changes.record(
+            session,
+            Change(
+                company_id,
+                Entity.API_TOKEN,
+                row.id,
+                Action.CREATE,
+                actor=created_by,
+                label=row.name,
+                fields=changes.diff({}, {"name": row.name, "role": row.role}),
+            ),
+        )
     return row, token
 
 
-async def revoke_token(db: Database, company_id: str, name: str) -> bool:
+async def revoke_token(db: Database, company_id: str, name: str, actor: str = CLI) -> bool:
     """Revoke the company's active token with this name, at once; False if there is none.
 
     The token is kept, marked revoked: it is refused as revoked, and its name is free again.
@@ -117,8 +166,29 @@ async def revoke_token(db: Database, company_id: str, name: str) -> bool:
         )
         if token_id is None:
             return False
+        revoked_at = utcnow()
         await session.execute(
-            update(ApiToken).where(ApiToken.id == token_id).values(revoked_at=utcnow())
+            update(ApiToken).where(ApiToken.id == token_id).values(revoked_at=revoked_at)
         )
-        changes.record(session, Change(company_id, Entity.API_TOKEN, token_id, Action.UPDATE))
+        changes.record(
+            session,
+            Change(
+                company_id,
+                Entity.API_TOKEN,
+                token_id,
+                Action.UPDATE,
+                actor=actor,
+                label=name,
+                fields=(changes.FieldChange("revokedAt", None, revoked_at.isoformat()),),
+            ),
+        )
     return True
+
+
+async def list_tokens(db: Database, company_id: str) -> list[ApiToken]:
+    """The company's tokens by name."""
+    async with db.read() as session:
+        rows = await session.execute(
+            select(ApiToken).where(ApiToken.company_id == company_id).order_by(ApiToken.name)
+        )
+        return list(rows.scalars())

@@ -6,7 +6,8 @@ import strawberry
 
 from atrisk.graphql.context import Info
 from atrisk.graphql.permissions import READ
-from atrisk.graphql.types.accounts import Viewer
+from atrisk.graphql.types.accounts import User, Viewer
+from atrisk.services import users
 
 
 @strawberry.type
@@ -18,3 +19,17 @@ class AccountQuery:
         caller = info.context.caller
         assert caller is not None
         return Viewer.from_caller(caller)
+
+
+@strawberry.type
+class PeopleQuery:
+    @strawberry.field(
+        description="The company's active people (admins also see deactivated ones).",
+        permission_classes=READ,
+    )
+    async def users(self, info: Info) -> list[User]:
+        caller = info.context.signed_in
+        rows = await users.list_users(
+            info.context.db, caller.company_id, include_inactive=caller.is_admin
+        )
+        return [User.from_model(row) for row in rows]

@@ -7,8 +7,8 @@ from strawberry.types.unset import UNSET
 
 from atrisk.domain.picklists import Category
 from atrisk.graphql.context import Info
-from atrisk.graphql.errors import not_found, to_user_error, version_conflict
-from atrisk.graphql.permissions import READ, WRITE
+from atrisk.graphql.errors import to_user_error
+from atrisk.graphql.permissions import ADMIN, READ
 from atrisk.graphql.types.picklists import (
     AddAtRiskEntryInput,
     AtRiskEntry,
@@ -19,7 +19,7 @@ from atrisk.graphql.types.picklists import (
     UpdateAtRiskEntryInput,
 )
 from atrisk.services import picklists
-from atrisk.services.errors import NotFound, ServiceError, VersionConflict
+from atrisk.services.errors import ServiceError
 
 
 @strawberry.type
@@ -51,22 +51,28 @@ class PicklistQuery:
 @strawberry.type
 class PicklistMutation:
     @strawberry.mutation(
-        description="Add an entry at the end of its category.", permission_classes=WRITE
+        description="Add an entry at the end of its category.", permission_classes=ADMIN
     )
     async def add_at_risk_entry(self, info: Info, input: AddAtRiskEntryInput) -> AtRiskEntryResult:
         ctx = info.context
         try:
             row = await picklists.add_entry(
-                ctx.db, ctx.company_id, input.category, input.name, input.active, input.description
+                ctx.db,
+                ctx.company_id,
+                input.category,
+                input.name,
+                input.active,
+                input.description,
+                actor=ctx.signed_in.actor,
             )
         except ServiceError as error:
-            return to_user_error(error)
+            return to_user_error(error)  # type: ignore[return-value]
         return AtRiskEntry.from_model(row)
 
     @strawberry.mutation(
         description="Rename, (de)activate or describe an entry. Send `expectedVersion` to "
         "refuse overwriting someone else's change.",
-        permission_classes=WRITE,
+        permission_classes=ADMIN,
     )
     async def update_at_risk_entry(
         self, info: Info, input: UpdateAtRiskEntryInput
@@ -81,15 +87,16 @@ class PicklistMutation:
                 active=input.active,
                 description=picklists.KEEP if input.description is UNSET else input.description,
                 expected_version=input.expected_version,
+                actor=ctx.signed_in.actor,
             )
         except ServiceError as error:
-            return to_user_error(error)
+            return to_user_error(error)  # type: ignore[return-value]
         return AtRiskEntry.from_model(row)
 
     @strawberry.mutation(
         description="Put an entry before another of its category (`beforeId`), or last. "
         "Every entry whose position changes gets a new version.",
-        permission_classes=WRITE,
+        permission_classes=ADMIN,
     )
     async def move_at_risk_entry(
         self, info: Info, input: MoveAtRiskEntryInput
@@ -102,35 +109,47 @@ class PicklistMutation:
                 input.id,
                 before_id=input.before_id,
                 expected_version=input.expected_version,
+                actor=ctx.signed_in.actor,
             )
         except ServiceError as error:
-            return to_user_error(error)
+            return to_user_error(error)  # type: ignore[return-value]
         return AtRiskEntry.from_model(row)
 
     @strawberry.mutation(
         description="Order a whole category A to Z, in one change; returns it in its new order.",
-        permission_classes=WRITE,
+        permission_classes=ADMIN,
     )
     async def sort_at_risk_entries(self, info: Info, category: Category) -> list[AtRiskEntry]:
         ctx = info.context
-        rows = await picklists.sort_entries(ctx.db, ctx.company_id, category)
+        rows = await picklists.sort_entries(
+            ctx.db, ctx.company_id, category, actor=ctx.signed_in.actor
+        )
         return [AtRiskEntry.from_model(row) for row in rows]
 
     @strawberry.mutation(
         description="Delete an entry permanently. Send `expectedVersion` to refuse deleting an "
-        "entry someone else changed meanwhile.",
-        permission_classes=WRITE,
+        "entry someone else changed meanwhile. One that cases or credits use is refused "
+        "(EntryInUseError) unless `replaceWith` names another entry of its category: every use "
+        "moves there, and the entry goes, in one transaction.",
+        permission_classes=ADMIN,
     )
     async def delete_at_risk_entry(
-        self, info: Info, id: strawberry.ID, expected_version: int | None = None
+        self,
+        info: Info,
+        id: strawberry.ID,
+        expected_version: int | None = None,
+        replace_with: strawberry.ID | None = None,
     ) -> DeleteAtRiskEntryResult:
         ctx = info.context
         try:
             deleted = await picklists.delete_entry(
-                ctx.db, ctx.company_id, id, expected_version=expected_version
+                ctx.db,
+                ctx.company_id,
+                id,
+                expected_version=expected_version,
+                replace_with=replace_with,
+                actor=ctx.signed_in.actor,
             )
-        except NotFound as error:
-            return not_found(error)
-        except VersionConflict as error:
-            return version_conflict(error)
+        except ServiceError as error:
+            return to_user_error(error)  # type: ignore[return-value]
         return DeletedAtRiskEntry(id=strawberry.ID(deleted))

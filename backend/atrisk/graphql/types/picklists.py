@@ -7,7 +7,10 @@ from typing import Annotated, Any
 
 import strawberry
 
+from atrisk.domain.changes import Entity
 from atrisk.domain.picklists import Category
+from atrisk.graphql.context import Info
+from atrisk.graphql.types.audit import HISTORY_DESCRIPTION, AuditEvent, history_of
 from atrisk.graphql.types.errors import NotFoundError, UserError, ValidationError
 from atrisk.models import picklists as models
 from atrisk.services.picklists import EntryRow
@@ -32,6 +35,17 @@ class AtRiskEntry:
     version: int
     created_at: datetime
     updated_at: datetime
+
+    @strawberry.field(description="How many cases and credits use this entry.")
+    async def usage_count(self, info: Info) -> int:
+        count: int = await info.context.loaders.usage.load(self.id)
+        return count
+
+    @strawberry.field(description=HISTORY_DESCRIPTION)
+    async def history(
+        self, info: Info, first: int = 20, after: strawberry.ID | None = None
+    ) -> list[AuditEvent]:
+        return await history_of(info, Entity.AT_RISK_ENTRY, self.id, first, after)
 
     @classmethod
     def from_model(cls, row: models.AtRiskEntry | EntryRow) -> AtRiskEntry:
@@ -65,8 +79,16 @@ AtRiskEntryResult = Annotated[
     strawberry.union("AtRiskEntryResult"),
 ]
 
+
+@strawberry.type(
+    description="Cases or credits use the entry: name a `replaceWith`, or deactivate it instead."
+)
+class EntryInUseError(UserError):
+    usage_count: int
+
+
 DeleteAtRiskEntryResult = Annotated[
-    DeletedAtRiskEntry | NotFoundError | VersionConflictError,
+    DeletedAtRiskEntry | NotFoundError | VersionConflictError | EntryInUseError,
     strawberry.union("DeleteAtRiskEntryResult"),
 ]
 

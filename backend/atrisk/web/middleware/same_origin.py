@@ -19,6 +19,11 @@ from atrisk.web.caller import SESSION_COOKIE
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 ALWAYS_CHECKED = ("/auth/",)
+# Paths that take a file instead of JSON; still only from our own origin.
+UPLOADS: dict[str, frozenset[str]] = {
+    "/customers/import": frozenset({"multipart/form-data", "text/csv"}),
+}
+JSON_ONLY = frozenset({"application/json"})
 
 
 def _cross_site_reason(headers: Headers) -> str | None:
@@ -56,11 +61,14 @@ class SameOriginWrites:
                     },
                     status_code=403,
                 )
-            elif headers.get("content-type", "").split(";")[0].strip().lower() != (
-                "application/json"
+            elif headers.get("content-type", "").split(";")[0].strip().lower() not in (
+                accepted := UPLOADS.get(scope["path"], JSON_ONLY)
             ):
                 response = JSONResponse(
-                    {"error": "UNSUPPORTED_MEDIA_TYPE", "message": "Send application/json."},
+                    {
+                        "error": "UNSUPPORTED_MEDIA_TYPE",
+                        "message": f"Send {' or '.join(sorted(accepted))}.",
+                    },
                     status_code=415,
                 )
             if response is not None:

@@ -1,0 +1,125 @@
+"""DataLoaders, one per lookup, built per request: a list of 200 cases with their customers,
+entries and people costs the same few statements as a list of one.
+
+Every loader reads only the caller's company, so no id of another company resolves.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from typing import Any, TypeVar
+
+from sqlalchemy import select
+from strawberry.dataloader import DataLoader
+
+from atrisk.db.database import Database
+from atrisk.domain.cases import OPEN_STATUSES
+from atrisk.domain.changes import Entity
+from atrisk.models.accounts import User
+from atrisk.models.audit import AuditEvent
+from atrisk.models.cases import AtRiskCase, ContactAttempt, Credit
+from atrisk.models.customers import Customer
+from atrisk.models.picklists import AtRiskEntry
+from atrisk.services.audit import histories
+from atrisk.services.picklists import usage_counts
+
+T = TypeVar("T")
+
+
+class Loaders:
+    def __init__(self, db: Database, company_id: str) -> None:
+        self.db = db
+        self.company_id = company_id
+        self.entry = DataLoader(self._by_id(AtRiskEntry))
+        self.customer = DataLoader(self._by_id(Customer))
+        self.user = DataLoader(self._by_id(User))
+        self.case = DataLoader(self._by_id(AtRiskCase))
+        self.usage = DataLoader(self._usage)
+        self.cases_of_customer = DataLoader(self._cases_of_customer)
+        self.open_case_of_customer = DataLoader(self._open_case_of_customer)
+        self.attempts_of_case = DataLoader(self._children(ContactAttempt))
+        self.credits_of_case = DataLoader(self._children(Credit))
+        self.history = DataLoader(self._history)
+
+    def _by_id(self, model: type[T]) -> Any:
+        table: Any = model
+
+        async def load(ids: list[str]) -> list[T | None]:
+            async with self.db.read() as session:
+                rows: Any = await session.execute(
+                    select(model).where(table.id.in_(ids), table.company_id == self.company_id)
+                )
+                found: dict[str, T] = {row.id: row for row in rows.scalars()}
+            return [found.get(key) for key in ids]
+
+        return load
+
+    def _children(self, model: type[T]) -> Any:
+        """Attempts or credits of cases, newest first."""
+        table: Any = model
+
+        async def load(case_ids: list[str]) -> list[list[T]]:
+            grouped: dict[str, list[T]] = defaultdict(list)
+            async with self.db.read() as session:
+                rows: Any = await session.execute(
+                    select(model)
+                    .where(table.case_id.in_(case_ids), table.company_id == self.company_id)
+                    .order_by(table.at.desc(), table.id.desc())
+                )
+                for row in rows.scalars():
+                    grouped[row.case_id].append(row)
+            return [grouped.get(key, []) for key in case_ids]
+
+        return load
+
+    async def _history(self, keys: list[tuple[Entity, str, int]]) -> list[list[AuditEvent]]:
+        """The newest events of entities, one statement per kind of entity and page size."""
+        groups: dict[tuple[Entity, int], list[str]] = defaultdict(list)
+        for entity, entity_id, first in keys:
+            groups[(entity, first)].append(entity_id)
+        found: dict[tuple[Entity, str, int], list[AuditEvent]] = {}
+        async with self.db.read() as session:
+            for (entity, first), entity_ids in groups.items():
+                events = await histories(session, self.company_id, entity, entity_ids, first)
+                for entity_id, rows in events.items():
+                    found[(entity, entity_id, first)] = rows
+        return [found.get(key, []) for key in keys]
+
+    async def _usage(self, entry_ids: list[str]) -> list[int]:
+        async with self.db.read() as session:
+            counts = await usage_counts(session, self.company_id, entry_ids)
+        return [counts.get(key, 0) for key in entry_ids]
+
+    async def _cases_of_customer(self, customer_ids: list[str]) -> list[list[AtRiskCase]]:
+        grouped: dict[str, list[AtRiskCase]] = defaultdict(list)
+        async with self.db.read() as session:
+            rows = await session.execute(
+                select(AtRiskCase)
+                .where(
+                    AtRiskCase.customer_id.in_(customer_ids),
+                    AtRiskCase.company_id == self.company_id,
+                )
+                .order_by(AtRiskCase.reported_at.desc(), AtRiskCase.id.desc())
+            )
+            for row in rows.scalars():
+                grouped[row.customer_id].append(row)
+        return [grouped.get(key, []) for key in customer_ids]
+
+    async def _open_case_of_customer(self, customer_ids: list[str]) -> list[AtRiskCase | None]:
+        async with self.db.read() as session:
+            rows = await session.execute(
+                select(AtRiskCase).where(
+                    AtRiskCase.customer_id.in_(customer_ids),
+                    AtRiskCase.company_id == self.company_id,
+                    AtRiskCase.status.in_(list(OPEN_STATUSES)),
+                )
+            )
+            found = {row.customer_id: row for row in rows.scalars()}
+        return [found.get(key) for key in customer_ids]
+
+
+def prime(loader: DataLoader[str, Any], rows: Sequence[Any]) -> None:
+    """Tell `loader` about rows read already, so that nothing reads them again."""
+    for row in rows:
+        loader.prime(row.id, row)

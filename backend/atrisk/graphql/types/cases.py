@@ -1,0 +1,409 @@
+"""Customers and their at-risk cases: types, inputs and results.
+
+Leaf fields are plain attributes; the fields that reach other rows (a case's customer,
+entries and people; a customer's cases) go through the request's DataLoaders.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Any
+
+import strawberry
+from sqlalchemy import select
+
+from atrisk.db.types import utcnow
+from atrisk.domain.cases import CaseOrder, CaseStatus, ContactChannel, RiskLevel, days_open
+from atrisk.domain.changes import Entity
+from atrisk.domain.customers import CustomerStatus
+from atrisk.graphql.context import Info
+from atrisk.graphql.scalars import Money
+from atrisk.graphql.types.accounts import User
+from atrisk.graphql.types.audit import HISTORY_DESCRIPTION, AuditEvent, history_of
+from atrisk.graphql.types.errors import NotFoundError, UserError, ValidationError
+from atrisk.graphql.types.pages import PageInfo
+from atrisk.graphql.types.picklists import AtRiskEntry
+from atrisk.models import cases as case_models
+from atrisk.models import customers as customer_models
+
+strawberry.enum(CustomerStatus, name="CustomerStatus")
+strawberry.enum(RiskLevel, name="RiskLevel")
+strawberry.enum(
+    CaseStatus,
+    name="CaseStatus",
+    description="OPEN ⇄ MITIGATED while worked; closed as RESOLVED (saved), LOST or CANCELLED "
+    "(flagged by mistake).",
+)
+strawberry.enum(ContactChannel, name="ContactChannel")
+strawberry.enum(
+    CaseOrder,
+    name="AtRiskCaseOrder",
+    description="FOLLOW_UP: soonest follow-up first, cases without one last.",
+)
+
+
+async def _entry(info: Info, entry_id: str | None) -> AtRiskEntry | None:
+    if entry_id is None:
+        return None
+    row = await info.context.loaders.entry.load(entry_id)
+    return None if row is None else AtRiskEntry.from_model(row)
+
+
+async def _entry_now(
+    info: Info, entry_id: str, model: Any, row_id: str, column: str
+) -> AtRiskEntry:
+    """The entry a row uses, read again if it went since the row was read: an entry in use
+    is only ever deleted after its uses moved to another one (replace-on-delete)."""
+    entry = await _entry(info, entry_id)
+    if entry is not None:
+        return entry
+    async with info.context.db.read() as session:
+        current = await session.scalar(select(getattr(model, column)).where(model.id == row_id))
+    entry = await _entry(info, current)
+    if entry is None:
+        raise RuntimeError(f"{model.__tablename__} {row_id} uses no entry")
+    return entry
+
+
+async def _user(info: Info, user_id: str | None) -> User | None:
+    if user_id is None:
+        return None
+    row = await info.context.loaders.user.load(user_id)
+    return None if row is None else User.from_model(row)
+
+
+@strawberry.type(description="One of the company's subscribers.")
+class Customer:
+    id: strawberry.ID
+    account_number: str | None
+    name: str
+    email: str | None
+    phone: str | None
+    rmr: Money = strawberry.field(description="Monthly recurring revenue.")
+    status: CustomerStatus
+    version: int
+    created_at: datetime
+    updated_at: datetime
+
+    @strawberry.field(description="The case that is not closed, if there is one.")
+    async def open_case(self, info: Info) -> AtRiskCase | None:
+        row = await info.context.loaders.open_case_of_customer.load(self.id)
+        return None if row is None else AtRiskCase.from_model(row)
+
+    @strawberry.field(description="Every case of the customer, newest report first.")
+    async def cases(self, info: Info) -> list[AtRiskCase]:
+        rows = await info.context.loaders.cases_of_customer.load(self.id)
+        return [AtRiskCase.from_model(row) for row in rows]
+
+    @strawberry.field(description=HISTORY_DESCRIPTION)
+    async def history(
+        self, info: Info, first: int = 20, after: strawberry.ID | None = None
+    ) -> list[AuditEvent]:
+        return await history_of(info, Entity.CUSTOMER, self.id, first, after)
+
+    @classmethod
+    def from_model(cls, row: customer_models.Customer) -> Customer:
+        return cls(
+            id=strawberry.ID(row.id),
+            account_number=row.account_number,
+            name=row.name,
+            email=row.email,
+            phone=row.phone,
+            rmr=Money(row.rmr_cents),
+            status=row.status,
+            version=row.version,
+            created_at=row.created_at,
+            updated_at=row.updated_at,
+        )
+
+
+@strawberry.type(description="One contact attempt: how, what happened, when, by whom.")
+class ContactAttempt:
+    id: strawberry.ID
+    channel: ContactChannel
+    note: str
+    at: datetime
+    by_id: strawberry.Private[str | None]
+
+    @strawberry.field
+    async def by(self, info: Info) -> User | None:
+        return await _user(info, self.by_id)
+
+    @classmethod
+    def from_model(cls, row: case_models.ContactAttempt) -> ContactAttempt:
+        return cls(
+            id=strawberry.ID(row.id),
+            channel=row.channel,
+            note=row.note,
+            at=row.at,
+            by_id=row.by_id,
+        )
+
+
+@strawberry.type(description="Money given back, and why.")
+class Credit:
+    id: strawberry.ID
+    amount: Money
+    note: str | None
+    at: datetime
+    credit_reason_id: strawberry.Private[str]
+    by_id: strawberry.Private[str | None]
+
+    @strawberry.field
+    async def credit_reason(self, info: Info) -> AtRiskEntry:
+        return await _entry_now(
+            info, self.credit_reason_id, case_models.Credit, self.id, "credit_reason_id"
+        )
+
+    @strawberry.field
+    async def by(self, info: Info) -> User | None:
+        return await _user(info, self.by_id)
+
+    @classmethod
+    def from_model(cls, row: case_models.Credit) -> Credit:
+        return cls(
+            id=strawberry.ID(row.id),
+            amount=Money(row.amount_cents),
+            note=row.note,
+            at=row.at,
+            credit_reason_id=row.credit_reason_id,
+            by_id=row.by_id,
+        )
+
+
+@strawberry.type(description="A customer flagged at risk, worked and closed as saved or lost.")
+class AtRiskCase:
+    id: strawberry.ID
+    status: CaseStatus
+    risk_level: RiskLevel
+    reported_at: datetime
+    follow_up_at: datetime | None
+    rmr_at_risk: Money
+    rmr_retained: Money | None
+    notes: str | None
+    closed_at: datetime | None
+    days_open: int = strawberry.field(
+        description="Whole days from the report to the close, or now."
+    )
+    version: int
+    created_at: datetime
+    updated_at: datetime
+    customer_id: strawberry.Private[str]
+    reason_id: strawberry.Private[str]
+    cause_id: strawberry.Private[str | None]
+    resolution_id: strawberry.Private[str | None]
+    reported_by_id: strawberry.Private[str | None]
+    assigned_to_id: strawberry.Private[str | None]
+    saved_by_id: strawberry.Private[str | None]
+
+    @strawberry.field
+    async def customer(self, info: Info) -> Customer:
+        row = await info.context.loaders.customer.load(self.customer_id)
+        assert row is not None  # a case's customer is never deleted
+        return Customer.from_model(row)
+
+    @strawberry.field
+    async def reason(self, info: Info) -> AtRiskEntry:
+        return await _entry_now(info, self.reason_id, case_models.AtRiskCase, self.id, "reason_id")
+
+    @strawberry.field
+    async def cause(self, info: Info) -> AtRiskEntry | None:
+        if self.cause_id is None:
+            return None
+        return await _entry_now(info, self.cause_id, case_models.AtRiskCase, self.id, "cause_id")
+
+    @strawberry.field
+    async def resolution(self, info: Info) -> AtRiskEntry | None:
+        if self.resolution_id is None:
+            return None
+        return await _entry_now(
+            info, self.resolution_id, case_models.AtRiskCase, self.id, "resolution_id"
+        )
+
+    @strawberry.field
+    async def reported_by(self, info: Info) -> User | None:
+        return await _user(info, self.reported_by_id)
+
+    @strawberry.field
+    async def assigned_to(self, info: Info) -> User | None:
+        return await _user(info, self.assigned_to_id)
+
+    @strawberry.field
+    async def saved_by(self, info: Info) -> User | None:
+        return await _user(info, self.saved_by_id)
+
+    @strawberry.field(description="Contact attempts, newest first.")
+    async def attempts(self, info: Info) -> list[ContactAttempt]:
+        rows = await info.context.loaders.attempts_of_case.load(self.id)
+        return [ContactAttempt.from_model(row) for row in rows]
+
+    @strawberry.field(description="Credits, newest first.")
+    async def credits(self, info: Info) -> list[Credit]:
+        rows = await info.context.loaders.credits_of_case.load(self.id)
+        return [Credit.from_model(row) for row in rows]
+
+    @strawberry.field(description=HISTORY_DESCRIPTION + " Attempts and credits are in it too.")
+    async def history(
+        self, info: Info, first: int = 20, after: strawberry.ID | None = None
+    ) -> list[AuditEvent]:
+        return await history_of(info, Entity.AT_RISK_CASE, self.id, first, after)
+
+    @classmethod
+    def from_model(cls, row: case_models.AtRiskCase) -> AtRiskCase:
+        return cls(
+            id=strawberry.ID(row.id),
+            status=row.status,
+            risk_level=row.risk_level,
+            reported_at=row.reported_at,
+            follow_up_at=row.follow_up_at,
+            rmr_at_risk=Money(row.rmr_at_risk_cents),
+            rmr_retained=None if row.rmr_retained_cents is None else Money(row.rmr_retained_cents),
+            notes=row.notes,
+            closed_at=row.closed_at,
+            days_open=days_open(row.reported_at, row.closed_at, utcnow()),
+            version=row.version,
+            created_at=row.created_at,
+            updated_at=row.updated_at,
+            customer_id=row.customer_id,
+            reason_id=row.reason_id,
+            cause_id=row.cause_id,
+            resolution_id=row.resolution_id,
+            reported_by_id=row.reported_by_id,
+            assigned_to_id=row.assigned_to_id,
+            saved_by_id=row.saved_by_id,
+        )
+
+
+@strawberry.type
+class CustomerConnection:
+    nodes: list[Customer]
+    page_info: PageInfo
+    total_count: int
+
+
+@strawberry.type
+class AtRiskCaseConnection:
+    nodes: list[AtRiskCase]
+    page_info: PageInfo
+    total_count: int
+
+
+@strawberry.type(description="The customer has a case that is not closed: `openCase`.")
+class OpenCaseExistsError(UserError):
+    open_case: AtRiskCase
+
+
+@strawberry.type(description="`expectedVersion` was stale; `current` is the customer as it is now.")
+class CustomerConflictError(UserError):
+    current: Customer
+
+
+@strawberry.type(description="`expectedVersion` was stale; `current` is the case as it is now.")
+class CaseConflictError(UserError):
+    current: AtRiskCase
+
+
+CustomerResult = Annotated[
+    Customer | ValidationError | NotFoundError | CustomerConflictError,
+    strawberry.union("CustomerResult"),
+]
+
+AtRiskCaseResult = Annotated[
+    AtRiskCase | ValidationError | NotFoundError | CaseConflictError | OpenCaseExistsError,
+    strawberry.union("AtRiskCaseResult"),
+]
+
+
+@strawberry.input(description="Only the company's ids match; others match nothing.")
+class AtRiskCaseFilter:
+    status: list[CaseStatus] | None = None
+    open: bool | None = None
+    assigned_to: strawberry.ID | None = None
+    unassigned: bool | None = None
+    reason: strawberry.ID | None = None
+    cause: strawberry.ID | None = None
+    risk_level: list[RiskLevel] | None = None
+    follow_up_before: datetime | None = None
+    customer: strawberry.ID | None = None
+
+
+# Inputs: an omitted optional field is left as it is; an explicit null clears it.
+
+
+@strawberry.input
+class CreateCustomerInput:
+    name: str
+    rmr: Money
+    account_number: str | None = None
+    email: str | None = None
+    phone: str | None = None
+
+
+@strawberry.input
+class UpdateCustomerInput:
+    id: strawberry.ID
+    name: str | None = strawberry.UNSET
+    account_number: str | None = strawberry.UNSET
+    email: str | None = strawberry.UNSET
+    phone: str | None = strawberry.UNSET
+    rmr: Money | None = strawberry.UNSET
+    expected_version: int | None = None
+
+
+@strawberry.input
+class FlagCustomerAtRiskInput:
+    customer_id: strawberry.ID
+    reason_id: strawberry.ID
+    risk_level: RiskLevel
+    cause_id: strawberry.ID | None = None
+    assigned_to_id: strawberry.ID | None = None
+    follow_up_at: datetime | None = None
+    reported_at: datetime | None = None
+    rmr_at_risk: Money | None = None
+    notes: str | None = None
+
+
+@strawberry.input(description="Only an open case changes; status here is OPEN or MITIGATED.")
+class UpdateAtRiskCaseInput:
+    id: strawberry.ID
+    reason_id: strawberry.ID | None = strawberry.UNSET
+    cause_id: strawberry.ID | None = strawberry.UNSET
+    risk_level: RiskLevel | None = strawberry.UNSET
+    assigned_to_id: strawberry.ID | None = strawberry.UNSET
+    follow_up_at: datetime | None = strawberry.UNSET
+    rmr_at_risk: Money | None = strawberry.UNSET
+    notes: str | None = strawberry.UNSET
+    status: CaseStatus | None = strawberry.UNSET
+    expected_version: int | None = None
+
+
+@strawberry.input
+class AddContactAttemptInput:
+    case_id: strawberry.ID
+    channel: ContactChannel
+    note: str
+    at: datetime | None = None
+
+
+@strawberry.input
+class AddCreditInput:
+    case_id: strawberry.ID
+    amount: Money
+    credit_reason_id: strawberry.ID
+    note: str | None = None
+
+
+@strawberry.input(description="status: RESOLVED (saved), LOST or CANCELLED (flagged by mistake).")
+class CloseAtRiskCaseInput:
+    id: strawberry.ID
+    status: CaseStatus
+    resolution_id: strawberry.ID | None = None
+    rmr_retained: Money | None = None
+    saved_by_id: strawberry.ID | None = None
+    expected_version: int | None = None
+
+
+@strawberry.input
+class ReopenAtRiskCaseInput:
+    id: strawberry.ID
+    expected_version: int | None = None
