@@ -9,7 +9,13 @@ from atrisk.settings import Settings, SettingsError
 
 def test_operations_defaults_differ_by_environment() -> None:
     development = Settings.from_env({})
-    production = Settings.from_env({"ATRISK_ENV": "production", "ATRISK_SECRET_KEY": "k" * 32})
+    production = Settings.from_env(
+        {
+            "ATRISK_ENV": "production",
+            "ATRISK_SECRET_KEY": "k" * 32,
+            "ATRISK_ALLOWED_HOSTS": "a.example",
+        }
+    )
     assert (development.log_format, production.log_format) == ("text", "json")
     assert (development.access_log, production.access_log) == (True, False)
     for settings in (development, production):
@@ -61,6 +67,7 @@ def test_the_process_environment_is_read_and_an_explicit_one_replaces_it(monkeyp
     monkeypatch.setenv("ATRISK_PORT", "9001")
     monkeypatch.setenv("ATRISK_ENV", "production")
     monkeypatch.setenv("ATRISK_SECRET_KEY", "s" * 32)
+    monkeypatch.setenv("ATRISK_ALLOWED_HOSTS", "atrisk.example.com")
     from_process = Settings.from_env()
     assert (from_process.port, from_process.is_production) == (9001, True)
     assert from_process.graphql_ide is False  # production's default

@@ -17,6 +17,8 @@ from tests.utils.server import image_environment as dockerfile_environment
 COMPOSE = ROOT / "docker-compose.yml"
 VARIABLE = re.compile(r"\$\{(?P<name>[A-Z0-9_]+)(?:(?P<op>:?[-?])(?P<arg>[^}]*))?\}")
 REQUIRED_SECRETS = {"POSTGRES_PASSWORD", "ATRISK_SECRET_KEY"}
+# Not secret, but production refuses to start without them.
+REQUIRED_SETTINGS = {"ATRISK_ALLOWED_HOSTS"}
 
 
 def settings_variables() -> set[str]:
@@ -84,7 +86,7 @@ def test_compose_sets_only_what_settings_read(services: dict[str, Any]) -> None:
 def test_required_secrets_must_be_given(services: dict[str, Any]) -> None:
     text = COMPOSE.read_text(encoding="utf-8")
     uses = {(m["name"], m["op"]) for m in VARIABLE.finditer(text)}
-    for secret in REQUIRED_SECRETS:
+    for secret in REQUIRED_SECRETS | REQUIRED_SETTINGS:
         assert {op for name, op in uses if name == secret} == {":?"}, secret
     assert str(services["app"]["environment"]["ATRISK_SECRET_KEY"]).startswith("${")
 
@@ -98,8 +100,8 @@ def test_every_variable_an_operator_sets_is_documented() -> None:
         assert name in example, f"{name} is not in .env.example"
     for name in settings_variables():
         assert name in readme, f"{name} is read by the settings but not in the README"
-    for secret in REQUIRED_SECRETS:
-        assert re.search(rf"^{secret}=$", example, re.MULTILINE), secret
+    for required in REQUIRED_SECRETS | REQUIRED_SETTINGS:
+        assert re.search(rf"^{required}=$", example, re.MULTILINE), required
 
 
 def test_the_image_runs_the_production_server_as_a_user() -> None:
@@ -112,7 +114,7 @@ def test_the_image_runs_the_production_server_as_a_user() -> None:
     assert environment["ATRISK_ENV"] == "production"
     settings_env = {k for k in environment if k.startswith("ATRISK_") or k == "DATABASE_URL"}
     assert settings_env <= settings_variables()
-    given = {**environment, "ATRISK_SECRET_KEY": "k" * 32}
+    given = {**environment, "ATRISK_SECRET_KEY": "k" * 32, "ATRISK_ALLOWED_HOSTS": "a.example"}
     assert Settings.from_env(given).workers >= 1
 
     # The multi-instance, shutdown and fault tests start exactly this command.

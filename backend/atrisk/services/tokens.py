@@ -6,7 +6,7 @@ Only a keyed hash of a token is stored (see atrisk.services.credentials).
 from __future__ import annotations
 
 import logging
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import bindparam, delete, select, update
 from sqlalchemy.exc import DBAPIError, IntegrityError
@@ -108,3 +108,19 @@ async def revoke_token(db: Database, company_id: str, name: str) -> bool:
         await session.execute(delete(ApiToken).where(ApiToken.id == token_id))
         changes.record(session, Change(company_id, Entity.API_TOKEN, token_id, Action.DELETE))
     return True
+
+
+async def revoke_tokens_created_before(db: Database, moment: datetime) -> int:
+    """Revoke every company's tokens created before `moment`; returns how many."""
+    async with db.write() as session:
+        rows = (
+            await session.execute(
+                select(ApiToken.id, ApiToken.company_id).where(ApiToken.created_at < moment)
+            )
+        ).all()
+        for company_id in sorted({company_id for _, company_id in rows}):
+            await changes.claim(session, company_id, Area.ACCOUNTS)
+        await session.execute(delete(ApiToken).where(ApiToken.id.in_([id_ for id_, _ in rows])))
+        for token_id, company_id in rows:
+            changes.record(session, Change(company_id, Entity.API_TOKEN, token_id, Action.DELETE))
+    return len(rows)
