@@ -5,9 +5,10 @@ What is logged is decided where the line is made: the access line carries the me
 path without its query string, the status and the duration, never headers, cookies or
 bodies. As a last guard the formatter masks passwords in URLs (`scheme://user:***@host`).
 
-A line is one record: the JSON format escapes control characters by itself, and the text
-format escapes them in the message (a `%0a` in a request's path is decoded to a newline,
-which would otherwise start a forged line) and indents every line of a traceback.
+A line is one record. The JSON format escapes control characters and the Unicode line
+separators (which JSON may carry raw); the text format escapes them in the message (a
+`%0a` in a request's path is decoded to a newline, which would otherwise start a forged
+line) and indents every line of a traceback.
 """
 
 from __future__ import annotations
@@ -36,6 +37,7 @@ _STANDARD_ATTRIBUTES = frozenset(vars(logging.LogRecord("", 0, "", 0, "", None, 
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 _ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+_JSON_LINE_BREAKS = str.maketrans({"\x85": "\\u0085", "\u2028": "\\u2028", "\u2029": "\\u2029"})
 
 
 def escape_controls(text: str) -> str:
@@ -76,7 +78,9 @@ class JsonFormatter(logging.Formatter):
             line["exception"] = scrub("".join(traceback.format_exception(record.exc_info[1])))
         if record.stack_info:
             line["stack"] = scrub(record.stack_info)
-        return orjson.dumps(line, default=str).decode()
+        text = orjson.dumps(line, default=str).decode()
+        # JSON may carry these raw, but they end a line for many readers (Python's too).
+        return text.translate(_JSON_LINE_BREAKS)
 
 
 class TextFormatter(logging.Formatter):
