@@ -9,6 +9,8 @@ from typing import Any
 
 import pytest
 import yaml
+from packaging.requirements import Requirement
+from packaging.utils import canonicalize_name
 
 from atrisk.settings import ENV_NAMES, Settings
 from tests.utils.server import DOCKERFILE, ROOT, dockerfile_instructions, image_command
@@ -138,3 +140,34 @@ def test_docker_context_leaves_out_local_state() -> None:
     ignored = (ROOT / ".dockerignore").read_text().split()
     for entry in (".git", ".venv", ".env", "data"):
         assert entry in ignored
+
+
+LOCK = ROOT / "requirements.lock"
+PIN = re.compile(r"^(?P<name>[A-Za-z0-9_.-]+)==(?P<version>[^\s;\\]+)", re.MULTILINE)
+
+
+def locked() -> dict[str, str]:
+    return {canonicalize_name(m["name"]): m["version"] for m in PIN.finditer(LOCK.read_text())}
+
+
+def test_the_image_installs_the_locked_dependencies_by_hash() -> None:
+    runs = " ".join(dockerfile_instructions("RUN"))
+    assert "pip install --require-hashes --no-deps -r /app/requirements.lock" in runs
+    assert "pip install --no-deps -e /app" in runs, "the project adds no unlocked dependency"
+    assert runs.index("requirements.lock") < runs.index("-e /app")
+    assert "requirements.lock" not in (ROOT / ".dockerignore").read_text()
+    entries = re.split(r"\n(?=[A-Za-z])", LOCK.read_text().split("\n\n", 1)[-1])
+    for entry in (e for e in entries if PIN.match(e)):
+        assert "--hash=sha256:" in entry, entry.splitlines()[0]
+
+
+def test_the_lock_file_matches_the_ranges_of_pyproject() -> None:
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    pins = locked()
+    for line in project["dependencies"]:
+        requirement = Requirement(line)
+        name = canonicalize_name(requirement.name)
+        assert name in pins, f"{name} is not in requirements.lock"
+        assert requirement.specifier.contains(pins[name]), f"{name}=={pins[name]} vs {line}"
+    # What uvicorn[standard] brings: the production parser and event loop among them.
+    assert {"httptools", "uvloop", "websockets", "h11"} <= set(pins)
