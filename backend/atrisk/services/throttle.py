@@ -128,17 +128,19 @@ async def count_attempt(db: Database, account: Limit, address: Limit) -> Attempt
 
 async def succeeded(db: Database, attempt: Attempt) -> None:
     """After a correct password: clear the account's count, give the address its attempt back."""
-    address = attempt.address
+    account, address = attempt.account, attempt.address
+    clear = delete(LoginFailures).where(LoginFailures.key_hash == account.limit.key_hash)
+    give_back = (
+        update(LoginFailures)
+        .where(
+            LoginFailures.key_hash == address.limit.key_hash,
+            LoginFailures.window_started_at == address.window_started_at,
+            LoginFailures.failures > 0,
+        )
+        .values(failures=LoginFailures.failures - 1)
+    )
+    statements = [(account.limit.key_hash, clear), (address.limit.key_hash, give_back)]
     async with db.write() as session:
-        await session.execute(
-            delete(LoginFailures).where(LoginFailures.key_hash == attempt.account.limit.key_hash)
-        )
-        await session.execute(
-            update(LoginFailures)
-            .where(
-                LoginFailures.key_hash == address.limit.key_hash,
-                LoginFailures.window_started_at == address.window_started_at,
-                LoginFailures.failures > 0,
-            )
-            .values(failures=LoginFailures.failures - 1)
-        )
+        # In count_attempt's order of keys, so that the two never wait for each other.
+        for _, statement in sorted(statements, key=lambda item: item[0]):
+            await session.execute(statement)

@@ -33,14 +33,13 @@ def _error(status: int, code: str, message: str, **headers: str) -> JSONResponse
     return JSONResponse({"error": code, "message": message}, status_code=status, headers=headers)
 
 
-def _too_many(count: throttle.Count, who: str) -> JSONResponse:
+def _too_many(count: throttle.Count, message: str) -> JSONResponse:
     wait = count.retry_after()
     minutes = max(1, round(wait / 60))
     return _error(
         429,
         "TOO_MANY_ATTEMPTS",
-        f"Too many failed sign-in attempts {who}. Try again in {minutes} minute"
-        f"{'s' if minutes != 1 else ''}.",
+        f"{message} Try again in {minutes} minute{'s' if minutes != 1 else ''}.",
         **{"Retry-After": str(wait)},
     )
 
@@ -79,12 +78,16 @@ async def login(request: Request) -> Response:
         throttle.address_limit(settings.signing_key, address),
     )
     if attempt.account.over:
-        return _too_many(attempt.account, "for this account")
+        return _too_many(attempt.account, "Too many failed sign-in attempts.")
     backing_off = attempt.address.over
     user = await users.check_password(db, email, password, check_unknown=not backing_off)
     if user is None:
         if backing_off:
-            return _too_many(attempt.address, "from your network")
+            return _too_many(
+                attempt.address,
+                f"{WRONG_CREDENTIALS} There were too many failed sign-in attempts from your "
+                "network.",
+            )
         return _error(401, "INVALID_CREDENTIALS", WRONG_CREDENTIALS)
     await throttle.succeeded(db, attempt)
     lifetime = timedelta(minutes=settings.session_ttl_minutes)
