@@ -6,7 +6,7 @@ import asyncio
 import re
 import sqlite3
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import closing
 from datetime import timedelta
 from pathlib import Path
@@ -21,7 +21,7 @@ from atrisk.domain.accounts import Role
 from atrisk.models.accounts import ApiToken, LoginFailures, UserSession
 from atrisk.services import throttle, tokens, users
 from atrisk.services.credentials import CONCURRENT_PASSWORD_HASHES
-from atrisk.settings import Settings
+from atrisk.settings import DEVELOPMENT_SECRET_KEY, Settings
 from atrisk.web.caller import SECURE_SESSION_COOKIE, SESSION_COOKIE
 from tests.utils.accounts import PASSWORD, add_user, http_client
 from tests.utils.fixtures import BACKENDS
@@ -364,34 +364,48 @@ def test_the_right_password_of_another_account_signs_in_from_a_throttled_address
     assert acme.json()["message"].startswith("Too many failed sign-in attempts.")
 
 
-def failures_from(server: LiveServer, forwarded_for: Callable[[int], str], count: int) -> list[int]:
-    statuses = []
-    for number in range(count):
-        response = httpx.post(
+def fail_from(server: LiveServer, *forwarded_for: str) -> list[int]:
+    """One failed sign-in per X-Forwarded-For value; their statuses."""
+    return [
+        httpx.post(
             f"{server.base_url}/auth/login",
             json={"email": f"guess{number}@acme.example", "password": "x"},
-            headers={"X-Forwarded-For": forwarded_for(number)},
-        )
-        statuses.append(response.status_code)
-    return statuses
+            headers={"X-Forwarded-For": value},
+        ).status_code
+        for number, value in enumerate(forwarded_for)
+    ]
+
+
+def address_counts(server: LiveServer, *addresses: str) -> dict[str, int]:
+    """The address counters the server keeps (its key is the development key)."""
+    hashes = {
+        throttle.address_limit(DEVELOPMENT_SECRET_KEY.encode(), address).key_hash: address
+        for address in addresses
+    }
+    path = server.database_url.split("///", 1)[1]
+    with closing(sqlite3.connect(path)) as db:
+        rows = db.execute("SELECT key_hash, failures FROM login_failures").fetchall()
+    return {hashes[key]: failures for key, failures in rows if key in hashes}
 
 
 def test_trusted_proxies_give_each_client_its_own_address(tmp_path):
-    limit = throttle.ADDRESS_LIMIT
     with live_server("sqlite", tmp_path, {"ATRISK_TRUSTED_PROXIES": "127.0.0.1"}) as server:
-        statuses = failures_from(server, lambda n: "203.0.113.7", limit + 1)
-        assert statuses == [401] * limit + [429]
-        # Another client behind the same proxy has its own count.
-        assert failures_from(server, lambda n: "203.0.113.8", 1) == [401]
-        # A hop the proxy did not add counts for nothing: the proxy's own entry wins.
-        assert failures_from(server, lambda n: f"198.51.100.{n}, 203.0.113.7", 1) == [429]
+        # The last hop the proxy did not add is the client; what the client wrote before
+        # it counts for nothing.
+        statuses = fail_from(server, "203.0.113.7", "203.0.113.7", "198.51.100.1, 203.0.113.8")
+        counts = address_counts(server, "127.0.0.1", "203.0.113.7", "203.0.113.8", "198.51.100.1")
+    assert statuses == [401, 401, 401]
+    # The proxy's own row is the test admin's sign-in, given back on success.
+    assert counts == {"127.0.0.1": 0, "203.0.113.7": 2, "203.0.113.8": 1}
 
 
 def test_without_trusted_proxies_x_forwarded_for_is_ignored(tmp_path):
-    limit = throttle.ADDRESS_LIMIT
     with live_server("sqlite", tmp_path) as server:
-        statuses = failures_from(server, lambda n: f"203.0.113.{n}", limit + 1)
-    assert statuses == [401] * limit + [429], "every spoofed address counted as the peer's"
+        statuses = fail_from(server, "203.0.113.7", "203.0.113.8", "203.0.113.9")
+        counts = address_counts(server, "127.0.0.1", "203.0.113.7", "203.0.113.8")
+    assert statuses == [401, 401, 401]
+    # The sign-in of the test's admin was given back; the three failures count for the peer.
+    assert counts == {"127.0.0.1": 3}, "every spoofed address counted as the peer's"
 
 
 def test_old_sign_in_counters_are_purged(tmp_path):
