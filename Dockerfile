@@ -14,10 +14,12 @@ RUN groupadd --system atrisk \
 
 WORKDIR /app
 COPY . /app
-# Installed in place (editable): the migrations and the web page are read from /app.
+# The dependencies exactly as locked, each checked against its hash; then the project
+# itself, installed in place (editable): the migrations and the web page are read from /app.
 # Dependencies are byte-compiled here, as the non-root user cannot write .pyc files.
 RUN python -m venv /opt/atrisk \
-    && pip install -e /app \
+    && pip install --require-hashes --no-deps -r /app/requirements.lock \
+    && pip install --no-deps -e /app \
     && mkdir -p /app/data \
     && chown atrisk:atrisk /app/data
 

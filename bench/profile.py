@@ -91,6 +91,7 @@ async def profile(database_url: str, admin_query: str) -> dict[str, Any]:
             "ATRISK_ENV": "production",
             "DATABASE_URL": database_url,
             "ATRISK_SECRET_KEY": secrets.token_urlsafe(32),
+            "ATRISK_ALLOWED_HOSTS": "127.0.0.1",
         }
         settings = Settings.from_env(environment).model_copy(update={"read_cache_mb": cache_mb})
         app = build_app(settings, {"admin": b"{}"})

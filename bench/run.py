@@ -163,6 +163,7 @@ def server_environment(database_url: str, kind: str) -> dict[str, str]:
         DATABASE_URL=database_url,
         ATRISK_ENV="production",
         ATRISK_SECRET_KEY=SECRET_KEY,
+        ATRISK_ALLOWED_HOSTS="127.0.0.1",
         ATRISK_SEED_DEMO="false",
         ATRISK_LOG_LEVEL="WARNING",
         ATRISK_READ_CACHE_MB="0" if kind == "graphql-nocache" else "16",

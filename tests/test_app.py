@@ -26,7 +26,7 @@ async def test_readyz_fails_when_the_database_is_unreachable():
     # Nothing listens on port 1: the process is alive, the database is not.
     app = create_app(Settings(database_url="postgresql+asyncpg://nobody@127.0.0.1:1/none"))
     transport = httpx.ASGITransport(app=app)
-    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
+    async with httpx.AsyncClient(transport=transport, base_url="http://localhost") as client:
         health = await client.get("/healthz")
         ready = await client.get("/readyz")
     assert health.status_code == 200

@@ -9,11 +9,11 @@ from pathlib import Path
 import pytest
 
 from atrisk.graphql.schema import without_values
-from atrisk.logs import JsonFormatter, RequestIdFilter, request_id, scrub
+from atrisk.logs import JsonFormatter, RequestIdFilter, TextFormatter, request_id, scrub
 from atrisk.web.caller import SESSION_COOKIE
 from tests.utils.accounts import PASSWORD, signed_in
 from tests.utils.graphql import ADD
-from tests.utils.server import running_image
+from tests.utils.server import running_image, running_server, server_env
 
 SECRETS = {
     "authorization": "tok-AUTH-8c1f0e",
@@ -137,3 +137,40 @@ def test_production_writes_no_access_lines_by_default(sqlite_url: str, tmp_path:
     lines = [json.loads(line) for line in server.log_lines()]
     assert lines, "the server wrote no log at all"
     assert [line for line in lines if line["logger"] == "atrisk.access"] == []
+
+
+FORGED = "2026-01-01 00:00:00,000 ERROR atrisk [-] FORGED admin signed in"
+
+
+@pytest.mark.parametrize("log_format", ["text", "json"])
+def test_a_request_cannot_forge_a_log_line(
+    sqlite_url: str, tmp_path: Path, log_format: str
+) -> None:
+    """uvicorn decodes %0a in the path to a newline; the line must stay one line."""
+    env = server_env(sqlite_url, ATRISK_LOG_FORMAT=log_format, ATRISK_ACCESS_LOG="true")
+    with running_server(env, tmp_path) as server, server.client() as client:
+        for separator in ("%0a", "%0d%0a", "%e2%80%a8", "%1b[2K%0d"):
+            path = "/x" + separator + FORGED.replace(" ", "%20").replace(",", "%2C")
+            assert client.get(path).status_code == 404
+    lines = server.log_lines()
+    assert not [line for line in lines if "FORGED" in line and not line.startswith(("20", "{"))]
+    assert not any(line.startswith(FORGED[:23]) for line in lines), "a forged line got in"
+    forged = [line for line in lines if "FORGED" in line]
+    assert len(forged) == 4, forged
+    if log_format == "json":
+        assert all(json.loads(line)["path"].startswith("/x") for line in forged)
+    else:
+        assert all(" atrisk.access " in line and "\\" in line for line in forged), forged
+
+
+def test_a_traceback_cannot_forge_a_line_either() -> None:
+    record = logging.LogRecord("atrisk", logging.ERROR, __file__, 1, "failed", (), None)
+    try:
+        raise ValueError("bad input\n" + FORGED)
+    except ValueError as error:
+        record.exc_info = (type(error), error, error.__traceback__)
+    text = TextFormatter().format(record)
+    first, *rest = text.splitlines()
+    assert first.endswith("failed")
+    assert rest, "the traceback follows"
+    assert all(line.startswith("    ") for line in rest), rest

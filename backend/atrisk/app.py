@@ -26,7 +26,9 @@ from atrisk.services.demo import DEMO_ADMIN_EMAIL, DEMO_ADMIN_PASSWORD, ensure_d
 from atrisk.settings import Settings
 from atrisk.web import files, probes, signin
 from atrisk.web.failures import exception_handlers
+from atrisk.web.middleware.allowed_hosts import AllowedHosts
 from atrisk.web.middleware.body_limit import BodySizeLimit
+from atrisk.web.middleware.header_limit import HeaderSizeLimit
 from atrisk.web.middleware.request_id import RequestIdMiddleware
 from atrisk.web.middleware.same_origin import SameOriginWrites
 from atrisk.web.middleware.security_headers import SecurityHeaders
@@ -77,10 +79,13 @@ def create_app(settings: Settings | None = None) -> Starlette:
         routes.append(Mount(ide.ASSETS_URL, StaticFiles(directory=ide.ASSETS), name="ide"))
     if FRONTEND.is_dir():
         routes.append(Mount("/", WebPage(directory=FRONTEND, html=True), name="frontend"))
-    # The request id is outermost: every later log line of the request carries it.
+    # The header limit is outermost: nothing reads a header of an oversized request.
+    # Then the request id: every later log line of the request carries it.
     middleware = [
+        Middleware(HeaderSizeLimit, max_bytes=settings.max_header_bytes),
         Middleware(RequestIdMiddleware, access_log=settings.access_log),
         Middleware(SecurityHeaders),
+        Middleware(AllowedHosts, allowed_hosts=settings.allowed_hosts),
         Middleware(
             BodySizeLimit,
             max_bytes=settings.max_request_bytes,

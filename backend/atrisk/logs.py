@@ -4,6 +4,11 @@ that caused them, and nothing secret in them.
 What is logged is decided where the line is made: the access line carries the method, the
 path without its query string, the status and the duration, never headers, cookies or
 bodies. As a last guard the formatter masks passwords in URLs (`scheme://user:***@host`).
+
+A line is one record. The JSON format escapes control characters and the Unicode line
+separators (which JSON may carry raw); the text format escapes them in the message (a
+`%0a` in a request's path is decoded to a newline, which would otherwise start a forged
+line) and indents every line of a traceback.
 """
 
 from __future__ import annotations
@@ -28,6 +33,18 @@ _STANDARD_ATTRIBUTES = frozenset(vars(logging.LogRecord("", 0, "", 0, "", None, 
     "color_message",
     "request_id",
 }
+
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+_ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+_JSON_LINE_BREAKS = str.maketrans({"\x85": "\\u0085", "\u2028": "\\u2028", "\u2029": "\\u2029"})
+
+
+def escape_controls(text: str) -> str:
+    """`text` on one line: control characters as escapes (\\n, \\x1b, \\u2028)."""
+    return _CONTROL.sub(
+        lambda m: _ESCAPES.get(m[0]) or m[0].encode("unicode_escape").decode(), text
+    )
 
 
 def scrub(text: str) -> str:
@@ -61,7 +78,9 @@ class JsonFormatter(logging.Formatter):
             line["exception"] = scrub("".join(traceback.format_exception(record.exc_info[1])))
         if record.stack_info:
             line["stack"] = scrub(record.stack_info)
-        return orjson.dumps(line, default=str).decode()
+        text = orjson.dumps(line, default=str).decode()
+        # JSON may carry these raw, but they end a line for many readers (Python's too).
+        return text.translate(_JSON_LINE_BREAKS)
 
 
 class TextFormatter(logging.Formatter):
@@ -74,6 +93,22 @@ class TextFormatter(logging.Formatter):
         if getattr(record, "request_id", None) is None:
             record.request_id = "-"
         return scrub(super().format(record))
+
+    def formatMessage(self, record: logging.LogRecord) -> str:
+        record.message = escape_controls(record.message)
+        return super().formatMessage(record)
+
+    def formatException(self, ei: Any) -> str:
+        return _indented(super().formatException(ei))
+
+    def formatStack(self, stack_info: str) -> str:
+        return _indented(super().formatStack(stack_info))
+
+
+def _indented(text: str) -> str:
+    """Every line of a traceback indented, with its own control characters escaped:
+    no line of it can pass for a record of its own."""
+    return "\n".join("    " + escape_controls(line) for line in text.splitlines())
 
 
 def logging_config(settings: Settings) -> dict[str, Any]:

@@ -8,6 +8,8 @@ turns the IDE, introspection, the demo data and the access log off, and the Secu
 
 from __future__ import annotations
 
+import ipaddress
+import re
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -39,6 +41,10 @@ DEFAULT_GRAPHQL_MAX_DEPTH = 8
 DEFAULT_GRAPHQL_MAX_ALIASES = 20
 DEFAULT_GRAPHQL_MAX_TOKENS = 2000
 DEFAULT_MAX_REQUEST_BYTES = 256 * 1024
+# The request line and headers together; nginx allows 32 KiB by default too.
+DEFAULT_MAX_HEADER_BYTES = 32 * 1024
+# The names a development server answers to: loopback only.
+LOOPBACK_HOSTS = "localhost,127.0.0.1,[::1]"
 
 ENV_PREFIX = "ATRISK_"
 # Defaults that differ in production: (development, production).
@@ -49,7 +55,9 @@ _BY_ENVIRONMENT: dict[str, tuple[bool | str, bool | str]] = {
     "access_log": (True, False),
     "cookie_secure": (False, True),
     "log_format": ("text", "json"),
+    "allowed_hosts": (LOOPBACK_HOSTS, ""),
 }
+_HOST_PATTERN = re.compile(r"(\*\.)?[a-z0-9_-]+(\.[a-z0-9_-]+)*\.?|\[[0-9a-f:.]+\]")
 
 
 class SettingsError(ValueError):
@@ -88,6 +96,22 @@ def _origins(value: Any) -> Any:
     if isinstance(value, str):
         value = [part.strip().rstrip("/") for part in value.split(",") if part.strip()]
     return tuple(value)
+
+
+def _names(value: Any) -> Any:
+    if isinstance(value, str):
+        value = [part.strip().lower() for part in value.split(",") if part.strip()]
+    return tuple(value)
+
+
+def is_loopback(host: str) -> bool:
+    """True for an address or name that only this machine can reach."""
+    if host.strip("[]").lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
 
 
 Flag = Annotated[bool, BeforeValidator(_stripped)]
@@ -131,6 +155,10 @@ class Settings(BaseSettings):
     graphql_max_aliases: Annotated[Count, Ge(0), Le(1000)] = DEFAULT_GRAPHQL_MAX_ALIASES
     graphql_max_tokens: Annotated[Count, Ge(100), Le(1_000_000)] = DEFAULT_GRAPHQL_MAX_TOKENS
     max_request_bytes: Annotated[Count, Ge(1024), Le(64 * 1024 * 1024)] = DEFAULT_MAX_REQUEST_BYTES
+    max_header_bytes: Annotated[Count, Ge(8192), Le(1024 * 1024)] = DEFAULT_MAX_HEADER_BYTES
+    # Addresses and networks of reverse proxies whose X-Forwarded-For/-Proto count.
+    trusted_proxies: Annotated[tuple[str, ...], NoDecode, BeforeValidator(_names)] = ()
+    allowed_hosts: Annotated[tuple[str, ...], NoDecode, BeforeValidator(_names)] = ()
 
     @classmethod
     def settings_customise_sources(
@@ -174,9 +202,36 @@ class Settings(BaseSettings):
                 )
         return origins
 
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _trusted_proxies(cls, proxies: tuple[str, ...]) -> tuple[str, ...]:
+        for proxy in proxies:
+            try:
+                ipaddress.ip_network(proxy, strict=False)
+            except ValueError:
+                raise ValueError(
+                    "ATRISK_TRUSTED_PROXIES must be a comma-separated list of IP addresses "
+                    f"or networks like 10.0.0.5 or 172.16.0.0/12, not {proxy!r}"
+                ) from None
+        return proxies
+
+    @field_validator("allowed_hosts")
+    @classmethod
+    def _allowed_hosts(cls, hosts: tuple[str, ...]) -> tuple[str, ...]:
+        for host in hosts:
+            if host != "*" and not _HOST_PATTERN.fullmatch(host):
+                raise ValueError(
+                    "ATRISK_ALLOWED_HOSTS must be a comma-separated list of host names "
+                    "without scheme or port, like atrisk.example.com, *.example.com or "
+                    f"127.0.0.1, not {host!r}"
+                )
+        return hosts
+
     @model_validator(mode="after")
     def _production_needs(self) -> Settings:
         if not self.is_production:
+            if problem := self.exposure_problem():
+                raise ValueError(problem)
             return self
         if not self.secret_key:
             raise ValueError(
@@ -192,7 +247,33 @@ class Settings(BaseSettings):
                 "ATRISK_SEED_DEMO creates an account with a published password; "
                 "it is for development only"
             )
+        if not self.allowed_hosts:
+            raise ValueError(
+                "ATRISK_ALLOWED_HOSTS must be set in production: the host names clients "
+                "use to reach atrisk, comma-separated (e.g. atrisk.example.com)"
+            )
         return self
+
+    def exposure_problem(self, host: str | None = None) -> str | None:
+        """Why development settings must not be served on `host` (default: ATRISK_HOST).
+
+        The development key and the demo account's password are published: on an address
+        that other machines can reach they would let anyone in.
+        """
+        host = self.host if host is None else host
+        if self.is_production or is_loopback(host):
+            return None
+        if self.secret_key is None:
+            return (
+                f"refusing to serve on {host} with the published development key: set "
+                "ATRISK_SECRET_KEY, or serve on 127.0.0.1"
+            )
+        if self.seed_demo:
+            return (
+                f"refusing to serve on {host} with the demo account (its password is "
+                "published): set ATRISK_SEED_DEMO=false, or serve on 127.0.0.1"
+            )
+        return None
 
     def __init__(self, **values: Any) -> None:
         try:

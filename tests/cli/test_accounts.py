@@ -131,7 +131,12 @@ def test_production_refuses_to_start_without_a_secret_key(env):
 
 
 def test_production_has_no_default_account(tmp_path, sqlite_url):
-    env = server_env(sqlite_url, ATRISK_ENV="production", ATRISK_SECRET_KEY=SECRET)
+    env = server_env(
+        sqlite_url,
+        ATRISK_ENV="production",
+        ATRISK_SECRET_KEY=SECRET,
+        ATRISK_ALLOWED_HOSTS="127.0.0.1",
+    )
     with running_server(env, tmp_path) as server:
         login = httpx.post(
             f"{server.base_url}/auth/login",

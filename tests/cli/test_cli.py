@@ -123,3 +123,18 @@ def test_serve_offers_graphiql_on_the_given_port(tmp_path, sqlite_url):
         response = httpx.get(f"{server.base_url}/graphql", headers={"accept": "text/html"})
     assert response.status_code == 200
     assert "graphiql" in response.text.lower()
+
+
+def test_development_refuses_to_serve_beyond_loopback(sqlite_url):
+    """The development key and the demo account's password are published."""
+    no_key = run("serve", "--host", "0.0.0.0", env=server_env(sqlite_url, ATRISK_SEED_DEMO="true"))
+    assert no_key.returncode == 2
+    assert "refusing to serve on 0.0.0.0 with the published development key" in no_key.stderr
+    keyed = server_env(sqlite_url, ATRISK_SEED_DEMO="true", ATRISK_SECRET_KEY="k" * 32)
+    demo = run("serve", "--host", "0.0.0.0", env=keyed)
+    assert demo.returncode == 2
+    assert "with the demo account" in demo.stderr
+    by_variable = run("serve", env=server_env(sqlite_url, ATRISK_HOST="192.0.2.10"))
+    assert by_variable.returncode == 2
+    assert "refusing to serve on 192.0.2.10" in by_variable.stderr
+    assert "Uvicorn running" not in no_key.stderr + demo.stderr + by_variable.stderr

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import shutil
 import sqlite3
+import stat
 import subprocess
 import threading
 from contextlib import closing
@@ -18,10 +19,11 @@ from atrisk.services.companies import find_company
 from atrisk.services.demo import DEMO_COMPANY
 from atrisk.services.picklists import list_entries
 from atrisk.settings import Settings
-from tests.utils.accounts import signed_in
+from atrisk.web.caller import SESSION_COOKIE
+from tests.utils.accounts import COMPANY, signed_in
 from tests.utils.databases import _plain, postgres_database
 from tests.utils.graphql import ADD
-from tests.utils.server import run_cli, running_image
+from tests.utils.server import run_cli, running_image, running_server, server_env
 
 
 def _snapshot(path: Path) -> tuple[int, int, str]:
@@ -158,3 +160,61 @@ async def test_the_pg_dump_recipe_restores_into_a_new_database(
         finally:
             await restored_db.dispose()
     assert after == before
+
+
+def test_backups_are_readable_by_their_owner_only(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'atrisk.db'}"
+    assert run_cli(["migrate"], url, tmp_path).returncode == 0
+    result = run_cli(["backup", str(tmp_path / "copy.db")], url, tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert stat.S_IMODE((tmp_path / "copy.db").stat().st_mode) == 0o600
+    restored = tmp_path / "new" / "atrisk.db"
+    result = run_cli(["restore", str(tmp_path / "copy.db")], f"sqlite:///{restored}", tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert stat.S_IMODE(restored.stat().st_mode) == 0o600
+
+
+def test_restore_warns_of_the_credentials_it_brings_back_and_can_revoke_them(
+    tmp_path: Path,
+) -> None:
+    url = f"sqlite:///{tmp_path / 'live' / 'atrisk.db'}"
+    backup_file = tmp_path / "before.db"
+    env = server_env(url)
+    with running_server(env, tmp_path) as server, signed_in(server) as client:
+        session = client.cookies[SESSION_COOKIE]
+        made = run_cli(["create-token", "--company", COMPANY, "--name", "app"], url, tmp_path)
+        token = made.stdout.strip()
+        assert run_cli(["backup", str(backup_file)], url, tmp_path).returncode == 0
+        # After the backup: signed out, and the token revoked.
+        assert client.post("/auth/logout", json={}).status_code == 204
+        revoked = ["revoke-token", "--company", COMPANY, "--name", "app"]
+        assert run_cli(revoked, url, tmp_path).returncode == 0
+
+    def callers() -> list[str]:
+        with running_server(env, tmp_path) as server:
+            cookie = {"Cookie": f"{SESSION_COOKIE}={session}"}
+            bearer = {"Authorization": f"Bearer {token}"}
+            return [
+                server.client(headers=headers)
+                .post("/graphql", json={"query": "{ me { role } }"})
+                .json()
+                .get("errors", [{}])[0]
+                .get("extensions", {})
+                .get("code", "OK")
+                for headers in (cookie, bearer)
+            ]
+
+    assert callers() == ["UNAUTHENTICATED", "UNAUTHENTICATED"]
+    plain = run_cli(["restore", "--force", str(backup_file)], url, tmp_path)
+    assert plain.returncode == 0, plain.stderr
+    assert "brings back every session and API token" in plain.stderr
+    assert "--revoke-credentials" in plain.stderr
+    assert callers() == ["OK", "OK"], "the backup brought both back"
+
+    revoking = run_cli(
+        ["restore", "--force", "--revoke-credentials", str(backup_file)], url, tmp_path
+    )
+    assert revoking.returncode == 0, revoking.stderr
+    assert "ended 1 session and revoked 1 API token" in revoking.stdout
+    assert "warning" not in revoking.stderr
+    assert callers() == ["UNAUTHENTICATED", "UNAUTHENTICATED"]

@@ -90,7 +90,7 @@ async def test_the_ide_assets_are_not_served_when_the_ide_is_off(database_url):
     settings = settings_for(database_url).model_copy(update={"graphql_ide": False})
     app = create_app(settings)
     transport = httpx.ASGITransport(app=app)
-    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as http:
+    async with httpx.AsyncClient(transport=transport, base_url="http://localhost") as http:
         response = await http.get("/graphql-ide/graphiql-3.8.3.min.js")
     assert response.status_code == 404
 

@@ -15,7 +15,14 @@ SECRET = "s" * 32
 
 
 def production(**environ: str) -> Settings:
-    return Settings.from_env({"ATRISK_ENV": "production", "ATRISK_SECRET_KEY": SECRET, **environ})
+    return Settings.from_env(
+        {
+            "ATRISK_ENV": "production",
+            "ATRISK_SECRET_KEY": SECRET,
+            "ATRISK_ALLOWED_HOSTS": "atrisk.example.com",
+            **environ,
+        }
+    )
 
 
 def test_production_turns_the_ide_and_introspection_off_unless_asked():
@@ -32,6 +39,7 @@ def test_production_turns_the_ide_and_introspection_off_unless_asked():
         ({}, "ATRISK_SECRET_KEY must be set in production"),
         ({"ATRISK_SECRET_KEY": "short"}, "at least 32 characters"),
         ({"ATRISK_SECRET_KEY": SECRET, "ATRISK_SEED_DEMO": "true"}, "development only"),
+        ({"ATRISK_SECRET_KEY": SECRET}, "ATRISK_ALLOWED_HOSTS must be set in production"),
     ],
 )
 def test_production_refuses_unsafe_configuration(environ, message):

@@ -9,6 +9,8 @@ from typing import Any
 
 import pytest
 import yaml
+from packaging.requirements import Requirement
+from packaging.utils import canonicalize_name
 
 from atrisk.settings import ENV_NAMES, Settings
 from tests.utils.server import DOCKERFILE, ROOT, dockerfile_instructions, image_command
@@ -17,6 +19,8 @@ from tests.utils.server import image_environment as dockerfile_environment
 COMPOSE = ROOT / "docker-compose.yml"
 VARIABLE = re.compile(r"\$\{(?P<name>[A-Z0-9_]+)(?:(?P<op>:?[-?])(?P<arg>[^}]*))?\}")
 REQUIRED_SECRETS = {"POSTGRES_PASSWORD", "ATRISK_SECRET_KEY"}
+# Not secret, but production refuses to start without them.
+REQUIRED_SETTINGS = {"ATRISK_ALLOWED_HOSTS"}
 
 
 def settings_variables() -> set[str]:
@@ -84,7 +88,7 @@ def test_compose_sets_only_what_settings_read(services: dict[str, Any]) -> None:
 def test_required_secrets_must_be_given(services: dict[str, Any]) -> None:
     text = COMPOSE.read_text(encoding="utf-8")
     uses = {(m["name"], m["op"]) for m in VARIABLE.finditer(text)}
-    for secret in REQUIRED_SECRETS:
+    for secret in REQUIRED_SECRETS | REQUIRED_SETTINGS:
         assert {op for name, op in uses if name == secret} == {":?"}, secret
     assert str(services["app"]["environment"]["ATRISK_SECRET_KEY"]).startswith("${")
 
@@ -98,8 +102,8 @@ def test_every_variable_an_operator_sets_is_documented() -> None:
         assert name in example, f"{name} is not in .env.example"
     for name in settings_variables():
         assert name in readme, f"{name} is read by the settings but not in the README"
-    for secret in REQUIRED_SECRETS:
-        assert re.search(rf"^{secret}=$", example, re.MULTILINE), secret
+    for required in REQUIRED_SECRETS | REQUIRED_SETTINGS:
+        assert re.search(rf"^{required}=$", example, re.MULTILINE), required
 
 
 def test_the_image_runs_the_production_server_as_a_user() -> None:
@@ -112,7 +116,7 @@ def test_the_image_runs_the_production_server_as_a_user() -> None:
     assert environment["ATRISK_ENV"] == "production"
     settings_env = {k for k in environment if k.startswith("ATRISK_") or k == "DATABASE_URL"}
     assert settings_env <= settings_variables()
-    given = {**environment, "ATRISK_SECRET_KEY": "k" * 32}
+    given = {**environment, "ATRISK_SECRET_KEY": "k" * 32, "ATRISK_ALLOWED_HOSTS": "a.example"}
     assert Settings.from_env(given).workers >= 1
 
     # The multi-instance, shutdown and fault tests start exactly this command.
@@ -136,3 +140,34 @@ def test_docker_context_leaves_out_local_state() -> None:
     ignored = (ROOT / ".dockerignore").read_text().split()
     for entry in (".git", ".venv", ".env", "data"):
         assert entry in ignored
+
+
+LOCK = ROOT / "requirements.lock"
+PIN = re.compile(r"^(?P<name>[A-Za-z0-9_.-]+)==(?P<version>[^\s;\\]+)", re.MULTILINE)
+
+
+def locked() -> dict[str, str]:
+    return {canonicalize_name(m["name"]): m["version"] for m in PIN.finditer(LOCK.read_text())}
+
+
+def test_the_image_installs_the_locked_dependencies_by_hash() -> None:
+    runs = " ".join(dockerfile_instructions("RUN"))
+    assert "pip install --require-hashes --no-deps -r /app/requirements.lock" in runs
+    assert "pip install --no-deps -e /app" in runs, "the project adds no unlocked dependency"
+    assert runs.index("requirements.lock") < runs.index("-e /app")
+    assert "requirements.lock" not in (ROOT / ".dockerignore").read_text()
+    entries = re.split(r"\n(?=[A-Za-z])", LOCK.read_text().split("\n\n", 1)[-1])
+    for entry in (e for e in entries if PIN.match(e)):
+        assert "--hash=sha256:" in entry, entry.splitlines()[0]
+
+
+def test_the_lock_file_matches_the_ranges_of_pyproject() -> None:
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    pins = locked()
+    for line in project["dependencies"]:
+        requirement = Requirement(line)
+        name = canonicalize_name(requirement.name)
+        assert name in pins, f"{name} is not in requirements.lock"
+        assert requirement.specifier.contains(pins[name]), f"{name}=={pins[name]} vs {line}"
+    # What uvicorn[standard] brings: the production parser and event loop among them.
+    assert {"httptools", "uvloop", "websockets", "h11"} <= set(pins)

@@ -3,8 +3,11 @@ GraphQL error, promptly, and changes nothing."""
 
 from __future__ import annotations
 
+import itertools
 import select
 import socket
+import threading
+import time
 from collections.abc import Iterable, Iterator
 from typing import Any
 
@@ -12,13 +15,18 @@ import httpx
 import orjson
 import pytest
 
+from atrisk.graphql.view import MAX_JSON_DEPTH
 from atrisk.settings import (
     DEFAULT_GRAPHQL_MAX_ALIASES,
     DEFAULT_GRAPHQL_MAX_TOKENS,
+    DEFAULT_MAX_HEADER_BYTES,
     DEFAULT_MAX_REQUEST_BYTES,
 )
+from atrisk.web.caller import SESSION_COOKIE
+from tests.utils.accounts import ADMIN_EMAIL, COMPANY, PASSWORD
 from tests.utils.graphql import ADD, LIST, RESULT_FIELDS
 from tests.utils.live import LiveServer
+from tests.utils.server import run_cli
 from tests.utils.summary import HOSTILE, count
 
 # Every request here must be answered well within this; a hang fails the test.
@@ -329,3 +337,245 @@ def test_a_malformed_content_length_gets_400(live: LiveServer, http: httpx.Clien
         b"Content-Length: lots\r\n\r\n"
     )
     assert status_of(raw_exchange(live, head)) == 400
+
+
+# -- headers, cookies, origins and hosts (the audit of issue 11) ------------------------------
+
+# Answers to an oversized head must come at once, and the process must stay responsive.
+PROMPT_HEAD_SECONDS = 1.0
+MAX_HEALTHZ_SECONDS = 1.0
+
+
+class HealthzWatch:
+    """Times /healthz every 50 ms in a thread while a hostile request is under way."""
+
+    def __init__(self, server: LiveServer) -> None:
+        self.url = f"{server.base_url}/healthz"
+        self.latencies: list[float] = []
+        self.failures: list[str] = []
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _run(self) -> None:
+        with httpx.Client(timeout=30) as client:
+            while not self._stop.is_set():
+                started = time.monotonic()
+                try:
+                    status = client.get(self.url).status_code
+                except httpx.HTTPError as error:
+                    self.failures.append(repr(error))
+                else:
+                    if status != 200:
+                        self.failures.append(f"status {status}")
+                self.latencies.append(time.monotonic() - started)
+                self._stop.wait(0.05)
+
+    def __enter__(self) -> HealthzWatch:
+        self._thread.start()
+        time.sleep(0.1)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join(60)
+        assert not self.failures, self.failures
+        assert self.latencies, "/healthz was never answered"
+        assert max(self.latencies) < MAX_HEALTHZ_SECONDS, max(self.latencies)
+
+
+def timed_exchange(
+    server: LiveServer, head: bytes, chunks: Iterable[bytes] = ()
+) -> tuple[bytes, float]:
+    started = time.monotonic()
+    answer = raw_exchange(server, head, chunks)
+    return answer, time.monotonic() - started
+
+
+def test_a_64_megabyte_header_gets_431_at_once(live: LiveServer, http: httpx.Client) -> None:
+    head = b"GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Padding: "
+    chunk = b"a" * 65536
+    chunks = itertools.chain((chunk for _ in range(1024)), [b"\r\n\r\n"])
+    with HealthzWatch(live):
+        answer, took = timed_exchange(live, head, chunks)
+    assert status_of(answer) == 431, answer[:200]
+    assert took < PROMPT_HEAD_SECONDS, took
+
+
+def test_a_cookie_of_backslashes_gets_431_at_once(live: LiveServer, http: httpx.Client) -> None:
+    cookie = b'a="' + b"\\" * 130_000 + b'"'
+    head = b"POST /graphql HTTP/1.1\r\nHost: 127.0.0.1\r\nCookie: " + cookie + b"\r\n\r\n"
+    with HealthzWatch(live):
+        answer, took = timed_exchange(live, head)
+    assert status_of(answer) == 431, answer[:200]
+    assert took < PROMPT_HEAD_SECONDS, took
+
+
+def test_a_cookie_of_backslashes_under_the_limit_is_read_at_once(
+    live: LiveServer, http: httpx.Client
+) -> None:
+    """Within the header limit, the cookie parser itself must not take quadratic time."""
+    cookie = 'a="' + "\\" * (DEFAULT_MAX_HEADER_BYTES - 2048) + '"'
+    with HealthzWatch(live):
+        started = time.monotonic()
+        response = http.post(
+            "/graphql", json={"query": "{ __typename }"}, headers={"Cookie": cookie}
+        )
+        took = time.monotonic() - started
+    assert response.status_code == 200, response.text
+    assert response.json()["data"] == {"__typename": "Query"}
+    assert took < PROMPT_HEAD_SECONDS, took
+
+
+@pytest.fixture(scope="module")
+def token(live: LiveServer, tmp_path_factory: pytest.TempPathFactory) -> str:
+    result = run_cli(
+        ["create-token", "--company", COMPANY, "--name", "hostile"],
+        live.database_url,
+        tmp_path_factory.mktemp("token"),
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip()
+
+
+def nested(levels: int) -> str:
+    """JSON text of a list nested `levels` deep (more than orjson itself would write)."""
+    return "[" * levels + '"x"' + "]" * levels
+
+
+DEEP = f"nested more than {MAX_JSON_DEPTH} levels deep"
+
+
+def raw_body(query: str, variables: str) -> str:
+    return '{"query": ' + orjson.dumps(query).decode() + ', "variables": ' + variables + "}"
+
+
+@pytest.mark.parametrize("credential", ["cookie", "token"])
+def test_over_deep_variables_get_400_on_every_path(
+    live: LiveServer, http: httpx.Client, token: str, credential: str
+) -> None:
+    headers = {"Authorization": f"Bearer {token}"} if credential == "token" else {}
+    deep = nested(300)
+    me_by_fragment = "query { ...F } fragment F on Query { me { role } }"
+    bodies = [
+        # Cached (the read cache keys on the variables), uncached, and a mutation.
+        raw_body(LIST, '{"category": ' + deep + "}"),
+        raw_body(me_by_fragment, '{"x": ' + deep + "}"),
+        raw_body(ADD, '{"input": {"category": "REASON", "name": ' + deep + "}}"),
+    ]
+    answers = [http.post("/graphql", content=body, headers=headers | JSON_TYPE) for body in bodies]
+    answers.append(
+        http.get(
+            "/graphql",
+            params={"query": LIST, "variables": '{"category": ' + deep + "}"},
+            headers=headers,
+        )
+    )
+    for response in answers:
+        assert response.status_code == 400, response.text
+        assert DEEP in response.text
+        assert response.headers["cache-control"] == "no-store"
+    # Just inside the limit, the same query is answered as usual (a variable error).
+    inside = raw_body(LIST, '{"category": ' + nested(MAX_JSON_DEPTH - 3) + "}")
+    response = http.post("/graphql", content=inside, headers=headers | JSON_TYPE)
+    assert response.status_code in {200, 400}, response.text
+    assert DEEP not in response.text
+    assert "Variable '$category'" in response.text
+
+
+JSON_TYPE = {"content-type": "application/json"}
+
+
+def forged_write(live: LiveServer, *header_lines: bytes) -> bytes:
+    """A cookie-authenticated mutation sent by hand, with the given extra header lines."""
+    body = orjson.dumps(add_payload("Forged"))
+    head = b"".join(
+        [
+            b"POST /graphql HTTP/1.1\r\n",
+            b"Host: 127.0.0.1:%d\r\n" % live.port,
+            b"Content-Type: application/json\r\n",
+            b"Content-Length: %d\r\n" % len(body),
+            *(line + b"\r\n" for line in header_lines),
+            b"Connection: close\r\n\r\n",
+        ]
+    )
+    return raw_exchange(live, head + body)
+
+
+def session_cookie_line(live: LiveServer) -> bytes:
+    return f"Cookie: {SESSION_COOKIE}={live.cookies[SESSION_COOKIE]}".encode()
+
+
+def test_a_cross_site_write_with_two_cookie_headers_gets_403(
+    live: LiveServer, http: httpx.Client
+) -> None:
+    answer = forged_write(
+        live, b"Origin: http://evil.example", b"Cookie: theme=dark", session_cookie_line(live)
+    )
+    assert status_of(answer) == 403, answer[:300]
+
+
+def test_an_https_origin_is_not_the_origin_of_an_http_server(
+    live: LiveServer, http: httpx.Client
+) -> None:
+    origin = f"Origin: https://127.0.0.1:{live.port}".encode()
+    assert status_of(forged_write(live, origin, session_cookie_line(live))) == 403
+    other_port = f"Origin: http://127.0.0.1:{live.port + 1}".encode()
+    assert status_of(forged_write(live, other_port, session_cookie_line(live))) == 403
+
+
+def test_the_own_origin_is_accepted(live: LiveServer) -> None:
+    origin = f"Origin: http://127.0.0.1:{live.port}".encode()
+    answer = forged_write(live, origin, session_cookie_line(live))
+    assert status_of(answer) == 200, answer[:300]
+    with live.sync_client() as client:
+        ids = [e["id"] for e in snapshot_all(client) if e["name"] == "Forged"]
+        assert len(ids) == 1
+        query = "mutation($id: ID!) { deleteAtRiskEntry(id: $id) { __typename } }"
+        client.post("/graphql", json={"query": query, "variables": {"id": ids[0]}})
+    count(HOSTILE)
+
+
+def snapshot_all(http: httpx.Client) -> list[dict[str, Any]]:
+    rows: list[dict[str, Any]] = http.post("/graphql", json={"query": LIST}).json()["data"][
+        "atRiskEntries"
+    ]
+    return rows
+
+
+@pytest.mark.parametrize("host", ["rebound.evil.example", "evil.example:8000", "127.0.0.2"])
+def test_a_foreign_host_gets_400_and_cannot_sign_in(
+    live: LiveServer, http: httpx.Client, host: str
+) -> None:
+    """A DNS-rebinding page reaches the loopback server with its own name in Host."""
+    with httpx.Client(base_url=live.base_url, headers={"Host": host}, timeout=10) as rebinding:
+        login = rebinding.post("/auth/login", json={"email": ADMIN_EMAIL, "password": PASSWORD})
+        page = rebinding.get("/")
+        rebinding.cookies.set(SESSION_COOKIE, live.cookies[SESSION_COOKIE])
+        data = rebinding.post("/graphql", json={"query": LIST})
+        probe = rebinding.get("/healthz")
+    for response in (login, page, data):
+        assert response.status_code == 400, response.text
+        assert "set-cookie" not in response.headers
+    assert probe.status_code == 200, "the probes answer any name"
+
+
+def test_answers_outside_the_read_cache_are_not_stored(
+    http: httpx.Client, seeded: dict[str, str]
+) -> None:
+    cached = post_json(http, {"query": LIST})
+    assert cached.headers["cache-control"] == "private, no-cache"
+    assert cached.headers["etag"]
+    fragment_me = post_json(http, {"query": "query { ...F } fragment F on Query { me { role } }"})
+    missing = post_json(
+        http,
+        {
+            "query": 'mutation { deleteAtRiskEntry(id: "nope") { __typename } }',
+        },
+    )
+    error = post_json(http, {"query": "{ nope }"})
+    refused = http.post("/auth/login", json={"email": "nobody@acme.example", "password": "x"})
+    for response in (fragment_me, missing, error, refused):
+        assert response.headers["cache-control"] == "no-store", response.text
+        assert "etag" not in response.headers
+    assert fragment_me.json()["data"]["me"]["role"] == "ADMIN"
+    assert missing.json()["data"]["deleteAtRiskEntry"]["__typename"] == "NotFoundError"

@@ -121,36 +121,34 @@ async def test_sessions_expire_and_end(db, company):
     assert stored == [keyed_hash(KEY, kept)], "a new session sweeps the expired ones"
 
 
-async def test_throttle_counts_per_key_in_a_window(db):
+async def test_throttle_counts_each_attempt_per_key_in_a_window(db):
     account = throttle.account_limit(KEY, "a@acme.example")
     address = throttle.address_limit(KEY, "127.0.0.1")
-    for _ in range(4):
-        await throttle.record_failure(db, [account, address])
-    assert await throttle.seconds_blocked(db, [account, address]) == 0
-    await throttle.record_failure(db, [account, address])
-    wait = await throttle.seconds_blocked(db, [account, address])
-    assert 899 <= wait <= 900
-    assert await throttle.seconds_blocked(db, [address]) == 0, "20 allowed per address"
-    later = utcnow() + throttle.WINDOW
-    assert await throttle.seconds_blocked(db, [account], now=later) == 0
-    await throttle.forget(db, account)
-    assert await throttle.seconds_blocked(db, [account]) == 0
+    counts = [await throttle.count_attempt(db, account, address) for _ in range(6)]
+    assert [c.account.count for c in counts] == [1, 2, 3, 4, 5, 6]
+    assert [c.account.over for c in counts] == [False] * 5 + [True]
+    assert not counts[-1].address.over, "20 allowed per address"
+    assert 899 <= counts[-1].account.retry_after() <= 900
+    later = counts[-1].account.window_started_at + throttle.WINDOW
+    assert counts[-1].account.retry_after(now=later) == 1
+    await throttle.succeeded(db, counts[-1])
+    again = await throttle.count_attempt(db, account, address)
+    assert again.account.count == 1, "a success clears the account"
+    assert again.address.count == 6, "and gives the address its attempt back"
 
 
-async def test_a_failure_after_the_window_starts_a_new_one(db):
+async def test_an_attempt_after_the_window_starts_a_new_one(db):
     account = throttle.account_limit(KEY, "a@acme.example")
-    for _ in range(5):
-        await throttle.record_failure(db, [account])
+    address = throttle.address_limit(KEY, "127.0.0.1")
+    for _ in range(6):
+        await throttle.count_attempt(db, account, address)
     async with db.write() as session:
         await session.execute(
             update(LoginFailures).values(window_started_at=utcnow() - throttle.WINDOW)
         )
-    await throttle.record_failure(db, [account])
-    async with db.read() as session:
-        row = (await session.execute(select(LoginFailures))).scalar_one()
-    assert row.failures == 1
-    assert utcnow() - row.window_started_at < timedelta(minutes=1)
-    assert await throttle.seconds_blocked(db, [account]) == 0
+    attempt = await throttle.count_attempt(db, account, address)
+    assert (attempt.account.count, attempt.address.count) == (1, 1)
+    assert utcnow() - attempt.account.window_started_at < timedelta(minutes=1)
 
 
 async def test_an_outdated_hash_is_upgraded_at_sign_in(db, company):

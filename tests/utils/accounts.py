@@ -29,7 +29,7 @@ from atrisk.web.caller import SESSION_COOKIE
 from tests.utils.server import ATRISK, Server
 
 PASSWORD = "correct horse battery staple"
-BASE_URL = "http://testserver"
+BASE_URL = "http://localhost"
 
 
 @functools.cache

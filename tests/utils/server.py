@@ -196,6 +196,7 @@ def start_image(database_url: str, log_dir: Path, env: Mapping[str, str] | None 
             "ATRISK_HOST": "127.0.0.1",
             "ATRISK_PORT": str(port),
             "ATRISK_SECRET_KEY": TEST_SECRET_KEY,
+            "ATRISK_ALLOWED_HOSTS": "127.0.0.1",
             "ATRISK_WORKERS": "1",
             "ATRISK_DB_WAIT_SECONDS": "10",
         }

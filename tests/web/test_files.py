@@ -8,11 +8,12 @@ from typing import Any
 
 import pytest
 
+from tests.utils.accounts import BASE_URL
 from tests.utils.cases_api import CasesApi
 from tests.utils.graphql import gql
 
 HEADER = "account_number,name,email,phone,rmr,status\r\n"
-ORIGIN = {"Origin": "http://testserver"}
+ORIGIN = {"Origin": BASE_URL}
 
 
 async def upload(client, body: bytes | str, *, dry_run: bool = False, as_form: bool = False):

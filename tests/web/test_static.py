@@ -25,7 +25,7 @@ VENDORED = sorted(path.name for path in VENDOR.glob("*.js"))
 async def client(sqlite_url: str) -> AsyncIterator[httpx.AsyncClient]:
     """The app without its lifespan: static files need no database."""
     transport = httpx.ASGITransport(app=create_app(fixtures.settings_for(sqlite_url)))
-    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as http:
+    async with httpx.AsyncClient(transport=transport, base_url="http://localhost") as http:
         yield http
 
 

@@ -76,16 +76,39 @@ def backup(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+RESTORE_WARNING = (
+    "atrisk: warning: the backup brings back every session and API token it holds, also "
+    "those ended or revoked since it was taken; run restore with --revoke-credentials to end "
+    "every session and revoke every API token instead"
+)
+
+
 def restore(settings: Settings, args: argparse.Namespace) -> int:
     from atrisk.db.backup import BackupError, restore
+    from atrisk.db.types import utcnow
+    from atrisk.services import sessions, tokens
 
+    started = utcnow()
     try:
         target = restore(settings, Path(args.source), replace=args.force)
     except BackupError as error:
         print(f"atrisk: {error}", file=sys.stderr)
         return 1
     print(f"restored {target} from {args.source}")
-    return 0
+    if not args.revoke_credentials:
+        print(RESTORE_WARNING, file=sys.stderr)
+        return 0
+
+    async def revoke(db: Database) -> int:
+        ended = await sessions.end_sessions_started_before(db, started)
+        revoked = await tokens.revoke_tokens_created_before(db, started)
+        print(
+            f"ended {ended} session{'s' if ended != 1 else ''} and revoked {revoked} API "
+            f"token{'s' if revoked != 1 else ''}: sign in again and create new tokens"
+        )
+        return 0
+
+    return with_database(settings, revoke)
 
 
 def _date(value: str) -> date:
@@ -129,6 +152,11 @@ def add_commands(commands: Any) -> None:
     )
     restore_parser.add_argument("source", help="a file written by `atrisk backup`")
     restore_parser.add_argument("--force", action="store_true", help="replace an existing database")
+    restore_parser.add_argument(
+        "--revoke-credentials",
+        action="store_true",
+        help="then end every session and revoke every API token the backup brought back",
+    )
     restore_parser.set_defaults(handler=restore)
 
     prune = commands.add_parser(

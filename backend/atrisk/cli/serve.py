@@ -15,6 +15,7 @@ from typing import Any
 from atrisk.db.database import Database, DatabaseUnreachable
 from atrisk.logs import logging_config
 from atrisk.settings import Settings
+from atrisk.web.protocols import protocol_path
 
 logger = logging.getLogger("atrisk")
 
@@ -53,6 +54,9 @@ def serve(settings: Settings, args: argparse.Namespace) -> int:
             "workers": args.workers or settings.workers,
         }
     )
+    if problem := settings.exposure_problem():
+        print(f"atrisk: {problem}", file=sys.stderr)
+        return 2
     # Said before anything else, and before any address is printed.
     if port_taken(settings.host, settings.port):
         other = settings.port + 1 if settings.port < 65535 else settings.port - 1
@@ -77,10 +81,14 @@ def serve(settings: Settings, args: argparse.Namespace) -> int:
         "port": settings.port,
         "log_config": logging_config(settings),
         "access_log": False,  # atrisk.access logs each request, without its query string
-        "proxy_headers": False,
+        # X-Forwarded-For and -Proto count only from these addresses (none by default).
+        "proxy_headers": bool(settings.trusted_proxies),
+        "forwarded_allow_ips": list(settings.trusted_proxies),
         # The fast event loop and HTTP parser in production; "auto" picks them when installed.
+        # Either parser refuses a request head over ATRISK_MAX_HEADER_BYTES with 431.
         "loop": "uvloop" if settings.is_production else "auto",
-        "http": "httptools" if settings.is_production else "auto",
+        "http": protocol_path(args.http or ("httptools" if settings.is_production else "auto")),
+        "h11_max_incomplete_event_size": settings.max_header_bytes,
         "server_header": False,
         "timeout_graceful_shutdown": settings.shutdown_timeout,
     }
@@ -127,6 +135,11 @@ def add_commands(commands: Any) -> None:
     serve_parser.add_argument("--port", type=_port, help="port (default: ATRISK_PORT or 8000)")
     serve_parser.add_argument(
         "--workers", type=_workers, help="worker processes (default: ATRISK_WORKERS or 1)"
+    )
+    serve_parser.add_argument(
+        "--http",
+        choices=["auto", "httptools", "h11"],
+        help="HTTP parser (default: httptools in production, else auto)",
     )
     serve_parser.set_defaults(handler=serve)
 

@@ -15,6 +15,8 @@ from pathlib import Path
 from atrisk.settings import Settings
 
 BUSY_TIMEOUT_MS = 15000
+# A backup holds password and credential hashes: only its owner may read it.
+FILE_MODE = 0o600
 
 
 class BackupError(RuntimeError):
@@ -55,6 +57,11 @@ def check(path: Path) -> None:
         raise BackupError(f"{path} is not an atrisk database (it has no alembic_version table)")
 
 
+def _create_private(path: Path) -> None:
+    """Create `path` empty, readable by its owner only (SQLite keeps the mode it finds)."""
+    os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, FILE_MODE))
+
+
 def backup(settings: Settings, destination: Path) -> Path:
     """Copy the live database to `destination` (a self-contained file, no -wal needed)."""
     source = _database_file(settings)
@@ -64,6 +71,7 @@ def backup(settings: Settings, destination: Path) -> Path:
         raise BackupError(f"{destination} exists already; choose a new file name")
     partial = destination.with_name(destination.name + ".partial")
     partial.unlink(missing_ok=True)
+    _create_private(partial)
     try:
         with closing(_connect(source)) as src, closing(_connect(partial)) as dst:
             src.backup(dst)
@@ -85,6 +93,8 @@ def restore(settings: Settings, source: Path, *, replace: bool = False) -> Path:
     if target.exists() and not replace:
         raise BackupError(f"{target} exists; pass --force to replace it with {source}")
     target.parent.mkdir(parents=True, exist_ok=True)
+    if not target.exists():
+        _create_private(target)
     with closing(_connect(source)) as src, closing(_connect(target)) as dst:
         src.backup(dst)
         dst.execute("PRAGMA journal_mode=WAL")

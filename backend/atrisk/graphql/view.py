@@ -4,6 +4,7 @@ read-only queries from the read cache when the data they read has not changed.""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any, overload
 
 import orjson
@@ -35,7 +36,28 @@ from atrisk.settings import Settings
 from atrisk.web.caller import bearer_token, caller_for
 
 # Every client revalidates (no-cache); nothing shared may keep a company's data (private).
+# Every other answer of /graphql is no-store (atrisk.web.middleware.security_headers).
 CACHE_CONTROL = "private, no-cache"
+# The deepest JSON a request may send, variables included: far more than any input type
+# needs, and well inside what orjson encodes (255 levels) when the read cache keys on it.
+MAX_JSON_DEPTH = 32
+
+
+def json_depth_over(value: object, limit: int) -> bool:
+    """True if `value` nests lists and objects more than `limit` levels deep."""
+    stack: list[tuple[object, int]] = [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, dict):
+            children: Iterable[object] = item.values()
+        elif isinstance(item, list):
+            children = item
+        else:
+            continue
+        if depth > limit:
+            return True
+        stack.extend((child, depth + 1) for child in children)
+    return False
 
 
 class GraphQLView(GraphQL[Context, None]):
@@ -154,6 +176,10 @@ class GraphQLView(GraphQL[Context, None]):
         value = orjson.loads(data)
         if not isinstance(value, dict | list):  # a list is refused later: batching is off
             raise HTTPException(400, "The request body must be a JSON object")
+        if json_depth_over(value, MAX_JSON_DEPTH):
+            raise HTTPException(
+                400, f"The request's JSON is nested more than {MAX_JSON_DEPTH} levels deep"
+            )
         return value
 
     @overload

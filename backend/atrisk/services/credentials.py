@@ -2,6 +2,10 @@
 
 Session ids and tokens carry 256 random bits, so a keyed SHA-256 (HMAC with the
 secret key) is enough to store them: the database never holds a usable credential.
+
+Every argon2 computation holds 64 MiB for a fraction of a second, so a process runs at
+most `CONCURRENT_PASSWORD_HASHES` of them at once; a burst of sign-ins waits its turn
+instead of growing the process's memory.
 """
 
 from __future__ import annotations
@@ -11,6 +15,8 @@ import functools
 import hashlib
 import hmac
 import secrets
+import time
+import weakref
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -20,6 +26,22 @@ from atrisk.domain.accounts import PASSWORD_MAX_LENGTH
 TOKEN_PREFIX = "atr_"  # noqa: S105 (a marker that makes leaked tokens easy to spot)
 
 _hasher = PasswordHasher()
+
+CONCURRENT_PASSWORD_HASHES = 2
+_slots: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Semaphore] = (
+    weakref.WeakKeyDictionary()
+)
+# How long a password check takes here, waiting included (a moving average).
+_typical_check_seconds = 0.2
+
+
+def _hashing_slots() -> asyncio.Semaphore:
+    """The bound on concurrent argon2 work, one per event loop."""
+    loop = asyncio.get_running_loop()
+    slots = _slots.get(loop)
+    if slots is None:
+        slots = _slots[loop] = asyncio.Semaphore(CONCURRENT_PASSWORD_HASHES)
+    return slots
 
 
 def new_session_id() -> str:
@@ -40,7 +62,8 @@ def keyed_hash(key: bytes, value: str) -> str:
 
 
 async def hash_password(password: str) -> str:
-    return await asyncio.to_thread(_hasher.hash, password)
+    async with _hashing_slots():
+        return await asyncio.to_thread(_hasher.hash, password)
 
 
 @functools.cache
@@ -60,7 +83,18 @@ def _verify(stored: str | None, password: str) -> bool:
 
 async def verify_password(stored: str | None, password: str) -> bool:
     """True if `password` matches `stored`; None (no such account) never matches."""
-    return await asyncio.to_thread(_verify, stored, password)
+    global _typical_check_seconds
+    started = time.monotonic()
+    async with _hashing_slots():
+        matches = await asyncio.to_thread(_verify, stored, password)
+    took = time.monotonic() - started
+    _typical_check_seconds = 0.9 * _typical_check_seconds + 0.1 * min(took, 10.0)
+    return matches
+
+
+async def pretend_to_verify() -> None:
+    """Take as long as a password check does, without doing one (or using its memory)."""
+    await asyncio.sleep(_typical_check_seconds)
 
 
 def needs_rehash(stored: str) -> bool:

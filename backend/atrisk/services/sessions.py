@@ -46,6 +46,13 @@ async def end_session(db: Database, key: bytes, session_id: str) -> None:
         )
 
 
+async def end_sessions_started_before(db: Database, moment: datetime) -> int:
+    """End every session started before `moment`; returns how many were ended."""
+    async with db.write() as session:
+        result = await session.execute(delete(UserSession).where(UserSession.created_at < moment))
+    return int(result.rowcount or 0)  # type: ignore[attr-defined]
+
+
 # Built once: it runs on every signed-in request, and reads the company's versions too.
 _SESSION_CALLER = (
     select(

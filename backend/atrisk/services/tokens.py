@@ -7,7 +7,7 @@ Only a keyed hash of a token is stored (see atrisk.services.credentials).
 from __future__ import annotations
 
 import logging
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import bindparam, select, update
 from sqlalchemy.exc import DBAPIError
@@ -192,3 +192,40 @@ async def list_tokens(db: Database, company_id: str) -> list[ApiToken]:
             select(ApiToken).where(ApiToken.company_id == company_id).order_by(ApiToken.name)
         )
         return list(rows.scalars())
+
+
+async def revoke_tokens_created_before(db: Database, moment: datetime, actor: str = CLI) -> int:
+    """Revoke every company's active tokens created before `moment`; returns how many.
+
+    Each is kept, marked revoked, and its revocation is in its company's history.
+    """
+    async with db.write() as session:
+        rows = (
+            await session.execute(
+                select(ApiToken.id, ApiToken.company_id, ApiToken.name).where(
+                    ApiToken.created_at < moment, ApiToken.revoked_at.is_(None)
+                )
+            )
+        ).all()
+        for company_id in sorted({row.company_id for row in rows}):
+            await changes.claim(session, company_id, Area.ACCOUNTS)
+        revoked_at = utcnow()
+        await session.execute(
+            update(ApiToken)
+            .where(ApiToken.id.in_([row.id for row in rows]))
+            .values(revoked_at=revoked_at)
+        )
+        for row in rows:
+            changes.record(
+                session,
+                Change(
+                    row.company_id,
+                    Entity.API_TOKEN,
+                    row.id,
+                    Action.UPDATE,
+                    actor=actor,
+                    label=row.name,
+                    fields=(changes.FieldChange("revokedAt", None, revoked_at.isoformat()),),
+                ),
+            )
+    return len(rows)

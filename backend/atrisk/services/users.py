@@ -15,7 +15,12 @@ from atrisk.models.accounts import User
 from atrisk.models.companies import COMPANY_NAME_MAX_LENGTH, Company
 from atrisk.services import changes
 from atrisk.services.changes import CLI, Change
-from atrisk.services.credentials import hash_password, needs_rehash, verify_password
+from atrisk.services.credentials import (
+    hash_password,
+    needs_rehash,
+    pretend_to_verify,
+    verify_password,
+)
 from atrisk.services.errors import ValidationFailed
 
 
@@ -132,9 +137,13 @@ async def create_user(
     return user
 
 
-async def check_password(db: Database, email: str, password: str) -> User | None:
+async def check_password(
+    db: Database, email: str, password: str, *, check_unknown: bool = True
+) -> User | None:
     """The account if the email and password match, else None (the same for both mistakes).
 
+    An unknown email costs a real password check, so timing tells nothing; with
+    `check_unknown` off it only takes as long as one (no correct password exists for it).
     A hash made with older argon2 parameters is replaced by a current one.
     """
     try:
@@ -145,6 +154,9 @@ async def check_password(db: Database, email: str, password: str) -> User | None
     if address is not None:
         async with db.read() as session:
             user = await session.scalar(select(User).where(User.email == address))
+    if user is None and not check_unknown:
+        await pretend_to_verify()
+        return None
     if not await verify_password(user.password_hash if user else None, password):
         return None
     assert user is not None

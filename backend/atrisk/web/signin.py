@@ -1,6 +1,9 @@
 """Signing in and out over HTTP: POST /auth/login and /auth/logout.
 
 A successful sign-in answers with who is now signed in, the same data as the `me` field.
+Attempts are throttled per account and per client address (atrisk.services.throttle);
+the client address is the TCP peer, or what trusted proxies say it is
+(`ATRISK_TRUSTED_PROXIES`, applied by uvicorn before the app sees the request).
 """
 
 from __future__ import annotations
@@ -20,7 +23,7 @@ from atrisk.domain.accounts import Caller
 from atrisk.graphql.types.accounts import Viewer
 from atrisk.services import sessions, throttle, users
 from atrisk.settings import Settings
-from atrisk.web.caller import SESSION_COOKIE
+from atrisk.web.caller import session_cookie_name, session_id
 
 WRONG_CREDENTIALS = "Email or password is incorrect."
 # The largest body /auth/* accepts (the one request-body limit, BodySizeLimit, applies it).
@@ -29,6 +32,17 @@ LOGIN_BODY_LIMIT = 4096
 
 def _error(status: int, code: str, message: str, **headers: str) -> JSONResponse:
     return JSONResponse({"error": code, "message": message}, status_code=status, headers=headers)
+
+
+def _too_many(count: throttle.Count, message: str) -> JSONResponse:
+    wait = count.retry_after()
+    minutes = max(1, round(wait / 60))
+    return _error(
+        429,
+        "TOO_MANY_ATTEMPTS",
+        f"{message} Try again in {minutes} minute{'s' if minutes != 1 else ''}.",
+        **{"Retry-After": str(wait)},
+    )
 
 
 def _plain(value: Any) -> Any:
@@ -59,33 +73,35 @@ async def login(request: Request) -> Response:
         return _error(400, "BAD_REQUEST", 'Send JSON like {"email": "...", "password": "..."}.')
     email, password = credentials
     address = request.client.host if request.client else "unknown"
-    account = throttle.account_limit(settings.signing_key, email)
-    limits = [account, throttle.address_limit(settings.signing_key, address)]
-    if wait := await throttle.seconds_blocked(db, limits):
-        minutes = max(1, round(wait / 60))
-        return _error(
-            429,
-            "TOO_MANY_ATTEMPTS",
-            f"Too many failed sign-in attempts. Try again in {minutes} minute"
-            f"{'s' if minutes != 1 else ''}.",
-            **{"Retry-After": str(wait)},
-        )
-    user = await users.check_password(db, email, password)
+    attempt = await throttle.count_attempt(
+        db,
+        throttle.account_limit(settings.signing_key, email),
+        throttle.address_limit(settings.signing_key, address),
+    )
+    if attempt.account.over:
+        return _too_many(attempt.account, "Too many failed sign-in attempts.")
+    backing_off = attempt.address.over
+    user = await users.check_password(db, email, password, check_unknown=not backing_off)
     if user is None:
-        await throttle.record_failure(db, limits)
+        if backing_off:
+            return _too_many(
+                attempt.address,
+                f"{WRONG_CREDENTIALS} There were too many failed sign-in attempts from your "
+                "network.",
+            )
         return _error(401, "INVALID_CREDENTIALS", WRONG_CREDENTIALS)
-    await throttle.forget(db, account)
+    await throttle.succeeded(db, attempt)
     lifetime = timedelta(minutes=settings.session_ttl_minutes)
-    session_id, _ = await sessions.start_session(db, settings.signing_key, user.id, lifetime)
-    caller = await sessions.caller_from_session(db, settings.signing_key, session_id)
+    new_session, _ = await sessions.start_session(db, settings.signing_key, user.id, lifetime)
+    caller = await sessions.caller_from_session(db, settings.signing_key, new_session)
     assert isinstance(caller, Caller)
     response = JSONResponse(_plain(asdict(Viewer.from_caller(caller))))
     response.set_cookie(
-        SESSION_COOKIE,
-        session_id,
+        session_cookie_name(request.scope),
+        new_session,
         max_age=int(lifetime.total_seconds()),
         path="/",
-        secure=settings.cookie_secure or request.url.scheme == "https",
+        secure=settings.cookie_secure or request.scope["scheme"] == "https",
         httponly=True,
         samesite="lax",
     )
@@ -95,13 +111,13 @@ async def login(request: Request) -> Response:
 async def logout(request: Request) -> Response:
     db: Database = request.app.state.db
     settings: Settings = request.app.state.settings
-    if session_id := request.cookies.get(SESSION_COOKIE):
-        await sessions.end_session(db, settings.signing_key, session_id)
+    if ended := session_id(request.scope):
+        await sessions.end_session(db, settings.signing_key, ended)
     response = Response(status_code=204)
     response.delete_cookie(
-        SESSION_COOKIE,
+        session_cookie_name(request.scope),
         path="/",
-        secure=settings.cookie_secure or request.url.scheme == "https",
+        secure=settings.cookie_secure or request.scope["scheme"] == "https",
         httponly=True,
         samesite="lax",
     )

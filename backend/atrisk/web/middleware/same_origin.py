@@ -5,6 +5,10 @@ session cookie, and every sign-in or sign-out) must come from our own origin and
 carry JSON: a form or `text/plain` post from another site is refused before it
 reaches the app. Requests with an Authorization header are not cookie-authenticated
 (the cookie is ignored for them), so cross-origin apps use tokens, allowed by CORS.
+
+Our origin is the request's own scheme (https behind a trusted proxy that says so),
+its `Host` and port; an `Origin` must match all three. Whether a request carries the
+session cookie is read exactly as the caller reads it (atrisk.web.caller).
 """
 
 from __future__ import annotations
@@ -15,7 +19,7 @@ from starlette.datastructures import Headers
 from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from atrisk.web.caller import SESSION_COOKIE
+from atrisk.web.caller import session_id
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 ALWAYS_CHECKED = ("/auth/",)
@@ -24,9 +28,31 @@ UPLOADS: dict[str, frozenset[str]] = {
     "/customers/import": frozenset({"multipart/form-data", "text/csv"}),
 }
 JSON_ONLY = frozenset({"application/json"})
+DEFAULT_PORTS = {"http": 80, "https": 443}
+
+Origin = tuple[str, str, int]
 
 
-def _cross_site_reason(headers: Headers) -> str | None:
+def _origin(url: str) -> Origin | None:
+    """(scheme, host, port) of `scheme://host[:port]`, or None if it is anything else."""
+    try:
+        parts = urlsplit(url)
+        port = parts.port
+    except ValueError:
+        return None
+    if parts.scheme not in DEFAULT_PORTS or not parts.hostname:
+        return None
+    if parts.path or parts.query or parts.fragment or parts.username or parts.password:
+        return None
+    return parts.scheme, parts.hostname, port or DEFAULT_PORTS[parts.scheme]
+
+
+def own_origin(scope: Scope, headers: Headers) -> Origin | None:
+    scheme = "https" if scope.get("scheme") in {"https", "wss"} else "http"
+    return _origin(f"{scheme}://{headers.get('host', '')}")
+
+
+def _cross_site_reason(scope: Scope, headers: Headers) -> str | None:
     """Why this request is not from our own origin, or None if it is (or says nothing)."""
     fetch_site = headers.get("sec-fetch-site")
     if fetch_site is not None:
@@ -34,8 +60,9 @@ def _cross_site_reason(headers: Headers) -> str | None:
     origin = headers.get("origin")
     if origin is None:
         return None  # not a browser: no cross-site request forgery possible
-    if origin == "null" or urlsplit(origin).netloc != headers.get("host"):
-        return f"Origin: {origin}"
+    theirs = _origin(origin)
+    if theirs is None or theirs != own_origin(scope, headers):
+        return f"Origin: {origin[:200]}"
     return None
 
 
@@ -50,10 +77,10 @@ class SameOriginWrites:
             await self.app(scope, receive, send)
             return
         headers = Headers(scope=scope)
-        uses_cookie = "authorization" not in headers and SESSION_COOKIE in headers.get("cookie", "")
+        uses_cookie = "authorization" not in headers and session_id(scope) is not None
         if uses_cookie or scope["path"].startswith(ALWAYS_CHECKED):
             response = None
-            if reason := _cross_site_reason(headers):
+            if reason := _cross_site_reason(scope, headers):
                 response = JSONResponse(
                     {
                         "error": "CROSS_ORIGIN",

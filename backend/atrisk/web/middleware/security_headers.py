@@ -1,4 +1,9 @@
-"""Security headers on every response: a strict CSP, no sniffing, no framing, no referrer."""
+"""Security headers on every response: a strict CSP, no sniffing, no framing, no referrer.
+
+Answers of `/auth/*` are never stored, and neither are answers of `/graphql` that did
+not choose their own caching (only the read cache's answers do: `private, no-cache`
+with an ETag); so `me`, mutations and errors stay out of every cache.
+"""
 
 from __future__ import annotations
 
@@ -36,7 +41,9 @@ class SecurityHeaders:
                     headers[name] = value
                 if "content-security-policy" not in headers:
                     headers["Content-Security-Policy"] = APP_CSP
-                if scope["path"].startswith("/auth/"):
+                if scope["path"].startswith("/auth/") or (
+                    scope["path"] == "/graphql" and "cache-control" not in headers
+                ):
                     headers["Cache-Control"] = "no-store"
             await send(message)
 
