@@ -3,7 +3,7 @@
 // two lists equal), and Back and Forward move between them without a reload.
 
 import { html, render, useStore } from "./lib/dom.js";
-import { alias, location, navigate } from "./lib/router.js";
+import { alias, location, matchPath, navigate } from "./lib/router.js";
 import { allows, session } from "./lib/session.js";
 import { EntriesPage } from "./views/entries/EntriesPage.js";
 import { NotFound } from "./views/shell/NotFound.js";
@@ -19,29 +19,37 @@ export const ROUTES = [
     page: EntriesPage,
   },
   // Part two's pages land here, each with its roles: "/cases" (then the landing page),
-  // "/customers", "/customers/:id", "/reports", "/settings/users", "/settings/tokens",
-  // "/settings/company", "/settings/history".
+  // "/customers", "/customers/:id" (the page gets params.id), "/reports", "/settings/users",
+  // "/settings/tokens", "/settings/company", "/settings/history".
 ];
 
 // Addresses that show another page's address: "/" opens the entries page until the cases
 // page exists.
 export const ALIASES = { "/": "/settings/at-risk-entries" };
 
+/** The route that shows `path`, with the values of its ":name" segments; or null. */
 function routeOf(path) {
-  return ROUTES.find((route) => route.path === path) ?? null;
+  for (const route of ROUTES) {
+    const params = matchPath(route.path, path);
+    if (params !== null) {
+      return { route, params };
+    }
+  }
+  return null;
 }
 
 function App() {
   const { path } = useStore(location);
   const { status, me } = useStore(session);
-  const route = routeOf(path);
+  const found = routeOf(path);
+  const route = found?.route ?? null;
   let content;
   if (status === "signed-out") {
     content = html`<${SignIn} />`;
   } else if (route === null || (me !== null && !allows(me, route.roles))) {
     content = html`<${NotFound} />`;
   } else {
-    content = html`<${route.page} key=${route.path} />`;
+    content = html`<${route.page} key=${path} params=${found.params} />`;
   }
   return html`<${Shell} routes=${ROUTES} current=${route}>${content}</${Shell}>`;
 }

@@ -85,6 +85,30 @@ function follow(event) {
   location.set({}); // the same path again still moves the focus to the heading
 }
 
+/**
+ * The parameters of `path` if it matches `pattern` ("/customers/:id" matches "/customers/42"
+ * with {id: "42"}), else null. A parameter is one id-like segment, as the server answers.
+ */
+export function matchPath(pattern, path) {
+  const want = pattern.split("/");
+  const got = path.split("/");
+  if (want.length !== got.length) {
+    return null;
+  }
+  const params = {};
+  for (let i = 0; i < want.length; i += 1) {
+    if (want[i].startsWith(":")) {
+      if (!/^[A-Za-z0-9_-]{1,64}$/.test(got[i])) {
+        return null;
+      }
+      params[want[i].slice(1)] = got[i];
+    } else if (want[i] !== got[i]) {
+      return null;
+    }
+  }
+  return params;
+}
+
 /** A link inside the app: same-origin paths only. */
 export function Link({ href, children, ...props }) {
   return html`<a href=${href} onClick=${follow} ...${props}>${children}</a>`;

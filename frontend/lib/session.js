@@ -2,13 +2,13 @@
 // (the ME fields) and reports it here; an UNAUTHENTICATED answer reports `signedOut`.
 //
 //   status  "unknown" (nothing asked yet) | "signed-in" | "signed-out"
-//   me      {email, role, company: {name}} while signed in
+//   me      {email, role, userId, company: {id, name, currency, timezone}} while signed in
 //   notice  why the sign-in form is shown ("Your session has ended…"), or ""
 
 import { createStore } from "./dom.js";
 
-export const ME = "me { email role company { name } }";
-export const ROLE_NAMES = { ADMIN: "Admin", VIEWER: "View only" };
+export const ME = "me { email role userId company { id name currency timezone } }";
+export const ROLE_NAMES = { ADMIN: "Admin", AGENT: "Agent", VIEWER: "View only" };
 
 export const session = createStore({ status: "unknown", me: null, notice: "" });
 

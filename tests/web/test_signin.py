@@ -29,7 +29,7 @@ from tests.utils.graphql import ADD, post
 from tests.utils.live import LiveServer, live_server, run_async
 from tests.utils.server import run_cli
 
-ME = "{ me { email role company { id name currency timezone } } }"
+ME = "{ me { email role userId company { id name currency timezone } } }"
 GOOD = {"email": "admin@acme.example", "password": PASSWORD}
 
 
@@ -47,6 +47,7 @@ async def test_login_sets_a_session_cookie_that_signs_in(anonymous_client, admin
     assert response.json() == {
         "email": "admin@acme.example",
         "role": "ADMIN",
+        "userId": admin.id,
         "company": {"id": company.id, "name": "Acme Alarms", "currency": "USD", "timezone": "UTC"},
     }
     body = await post(anonymous_client, ME)
@@ -203,11 +204,12 @@ async def test_session_lifetime_comes_from_settings(database_url, tmp_path):
     assert before + timedelta(minutes=5) <= expires_at <= utcnow() + timedelta(minutes=5)
 
 
-async def test_viewer_me(viewer_client, company):
+async def test_viewer_me(viewer_client, viewer, company):
     body = await post(viewer_client, ME)
     assert body["data"]["me"] == {
         "email": "viewer@acme.example",
         "role": "VIEWER",
+        "userId": viewer.id,
         "company": {"id": company.id, "name": "Acme Alarms", "currency": "USD", "timezone": "UTC"},
     }
 
@@ -217,6 +219,7 @@ async def test_token_me_has_no_email_and_is_read_only(token_client, company):
     assert body["data"]["me"] == {
         "email": None,
         "role": "VIEWER",
+        "userId": None,
         "company": {"id": company.id, "name": "Acme Alarms", "currency": "USD", "timezone": "UTC"},
     }
 

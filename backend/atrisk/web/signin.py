@@ -45,10 +45,16 @@ def _too_many(count: throttle.Count, message: str) -> JSONResponse:
     )
 
 
+def _camel(name: str) -> str:
+    head, *rest = name.split("_")
+    return head + "".join(part.title() for part in rest)
+
+
 def _plain(value: Any) -> Any:
-    """A dataclass's dict with enum members as their values, ready for JSON."""
+    """A dataclass's dict as GraphQL answers it: camelCase keys, enum members as their
+    values, ready for JSON."""
     if isinstance(value, dict):
-        return {key: _plain(item) for key, item in value.items()}
+        return {_camel(key): _plain(item) for key, item in value.items()}
     return value.value if isinstance(value, Enum) else value
 
 

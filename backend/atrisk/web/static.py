@@ -10,6 +10,7 @@ which costs a 304 and never mixes an old module with a new page.
 from __future__ import annotations
 
 import os
+import re
 from pathlib import PurePath
 
 from starlette.datastructures import Headers
@@ -17,9 +18,24 @@ from starlette.responses import FileResponse, Response
 from starlette.staticfiles import NotModifiedResponse, StaticFiles
 from starlette.types import Scope
 
-# The app's pages (ROUTES and ALIASES in frontend/app.js; a test keeps them equal). Part two
-# adds /cases, /customers, /customers/:id, /reports and /settings/users, tokens, company, history.
+# The app's pages (ROUTES and ALIASES in frontend/app.js; a test keeps them equal). A segment
+# written ":name" stands for any one id-like segment ("/customers/:id").
 APP_PATHS = frozenset({"/", "/settings/at-risk-entries"})
+_PARAMETER = "[A-Za-z0-9_-]{1,64}"
+
+
+def _pattern(path: str) -> re.Pattern[str]:
+    segments = (_PARAMETER if part.startswith(":") else re.escape(part) for part in path.split("/"))
+    return re.compile("/".join(segments))
+
+
+_APP_PATTERNS = tuple(_pattern(path) for path in sorted(APP_PATHS))
+
+
+def is_app_path(path: str) -> bool:
+    """Whether `path` is one of the app's pages (answered with index.html)."""
+    return any(pattern.fullmatch(path) for pattern in _APP_PATTERNS)
+
 
 MEDIA_TYPES = {
     ".html": "text/html; charset=utf-8",
@@ -50,7 +66,7 @@ class WebPage(StaticFiles):
     index.html for the app's paths."""
 
     async def get_response(self, path: str, scope: Scope) -> Response:
-        if scope["path"] in APP_PATHS:
+        if is_app_path(scope["path"]):
             path = "index.html"
         return await super().get_response(path, scope)
 

@@ -24,11 +24,15 @@ class Company:
     timezone: str = strawberry.field(description="IANA: the reports' days and months.")
 
 
-@strawberry.type(description="Who is calling. `email` is null for an API token.")
+@strawberry.type(description="Who is calling. `email` and `userId` are null for an API token.")
 class Viewer:
     email: str | None
     role: Role
     company: Company
+    user_id: strawberry.ID | None = strawberry.field(
+        default=None,
+        description="The signed-in person's id: the `assignedTo` of their own cases.",
+    )
 
     @classmethod
     def from_caller(cls, caller: Caller) -> Viewer:
@@ -41,6 +45,7 @@ class Viewer:
                 currency=caller.currency,
                 timezone=caller.timezone,
             ),
+            user_id=strawberry.ID(caller.user_id) if caller.user_id else None,
         )
 
 

@@ -1,0 +1,63 @@
+// How the pages write money, dates and durations: in the signed-in company's currency and
+// time zone (me.company), the same everywhere. Money arrives as a decimal string ("49.90")
+// and is never turned into a float for arithmetic; here it is only displayed.
+
+const moneyFormats = new Map();
+const dateFormats = new Map();
+
+function cached(map, key, make) {
+  let value = map.get(key);
+  if (value === undefined) {
+    value = make();
+    map.set(key, value);
+  }
+  return value;
+}
+
+/** "49.90" in USD → "$49.90"; null or "" → "—". */
+export function formatMoney(amount, currency) {
+  if (amount === null || amount === undefined || amount === "") {
+    return "—";
+  }
+  const format = cached(moneyFormats, currency, () => {
+    try {
+      return new Intl.NumberFormat(undefined, { style: "currency", currency });
+    } catch {
+      return null; // an unknown code: the amount with the code after it
+    }
+  });
+  return format ? format.format(Number(amount)) : `${amount} ${currency}`;
+}
+
+/** An ISO date-time as a date (or date and time) in the company's time zone. */
+export function formatDate(iso, timeZone, { time = false } = {}) {
+  if (!iso) {
+    return "—";
+  }
+  const format = cached(dateFormats, `${timeZone}|${time}`, () => {
+    const options = { dateStyle: "medium", ...(time ? { timeStyle: "short" } : {}) };
+    try {
+      return new Intl.DateTimeFormat(undefined, { ...options, timeZone });
+    } catch {
+      return new Intl.DateTimeFormat(undefined, { ...options, timeZone: "UTC" });
+    }
+  });
+  return format.format(new Date(iso));
+}
+
+/** The calendar day ("2026-12-02") of an ISO date-time in the company's time zone. */
+export function localDay(iso, timeZone) {
+  const parts = new Intl.DateTimeFormat("en-CA", {
+    timeZone,
+    year: "numeric",
+    month: "2-digit",
+    day: "2-digit",
+  }).formatToParts(new Date(iso));
+  const part = (type) => parts.find((p) => p.type === type).value;
+  return `${part("year")}-${part("month")}-${part("day")}`;
+}
+
+/** "1 day", "12 days". */
+export function formatDays(days) {
+  return `${days} day${days === 1 ? "" : "s"}`;
+}
