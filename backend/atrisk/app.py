@@ -14,15 +14,17 @@ from pathlib import Path
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
-from starlette.routing import BaseRoute, Mount, Route
+from starlette.routing import BaseRoute, Mount, Route, WebSocketRoute
 from starlette.staticfiles import StaticFiles
 
 from atrisk.db.database import Database
 from atrisk.db.migrate import upgrade_async
 from atrisk.graphql import ide
+from atrisk.graphql.live import Live
 from atrisk.graphql.schema import build_schema
 from atrisk.graphql.view import GraphQLView
 from atrisk.services.demo import DEMO_ADMIN_EMAIL, DEMO_ADMIN_PASSWORD, ensure_demo_company
+from atrisk.services.feed import Feed
 from atrisk.settings import Settings
 from atrisk.web import files, probes, signin
 from atrisk.web.failures import exception_handlers
@@ -52,6 +54,7 @@ async def prepare_database(db: Database) -> None:
 def create_app(settings: Settings | None = None) -> Starlette:
     settings = settings or Settings.from_env()
     db = Database(settings)
+    feed = Feed(db)
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -64,13 +67,19 @@ def create_app(settings: Settings | None = None) -> Starlette:
                 DEMO_ADMIN_EMAIL,
                 DEMO_ADMIN_PASSWORD,
             )
+        feed.start()
         try:
             yield
         finally:
+            await feed.stop()
             await db.dispose()
 
+    view = GraphQLView(
+        db, settings, graphql_schema=build_schema(settings), live=Live(feed, settings)
+    )
     routes: list[BaseRoute] = [
-        Route("/graphql", GraphQLView(db, settings, graphql_schema=build_schema(settings))),
+        Route("/graphql", view),
+        WebSocketRoute("/graphql", view),
         *signin.routes,
         *probes.routes,
         *files.routes,
@@ -112,4 +121,5 @@ def create_app(settings: Settings | None = None) -> Starlette:
     )
     app.state.settings = settings
     app.state.db = db
+    app.state.feed = feed
     return app

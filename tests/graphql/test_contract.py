@@ -59,10 +59,6 @@ PENDING = frozenset(
         "Mutation.updateCompany",
         "Mutation.changePassword",
         "Mutation.signOutEverywhere",
-        # Live updates
-        "Change",
-        "Subscription",
-        "Subscription.companyChanges",
     }
 )
 

@@ -26,7 +26,7 @@ import httpx
 ROOT = Path(__file__).resolve().parent.parent.parent
 DOCKERFILE = ROOT / "Dockerfile"
 ATRISK = Path(sys.executable).with_name("atrisk")
-START_TIMEOUT_SECONDS = 30.0
+START_TIMEOUT_SECONDS = 60.0
 # One key for every instance over a database, as in a deployment: sessions are shared.
 TEST_SECRET_KEY = "test-only-secret-key-" + secrets.token_hex(16)
 
@@ -133,14 +133,18 @@ def stop(server: Server) -> None:
 
 @contextmanager
 def running_server(
-    env: Mapping[str, str], log_dir: Path, *args: str, port: int | None = None
+    env: Mapping[str, str],
+    log_dir: Path,
+    *args: str,
+    port: int | None = None,
+    start_timeout: float = START_TIMEOUT_SECONDS,
 ) -> Iterator[Server]:
     """Start `atrisk serve`, wait for /readyz, stop it with SIGTERM afterwards."""
     port = port or free_port()
     command = [str(ATRISK), "serve", "--host", "127.0.0.1", "--port", str(port), *args]
     server = start_command(command, env, log_dir, port)
     try:
-        wait_until_ready(server)
+        wait_until_ready(server, start_timeout)
         yield server
     finally:
         stop(server)

@@ -90,11 +90,24 @@ def serve(settings: Settings, args: argparse.Namespace) -> int:
         "http": protocol_path(args.http or ("httptools" if settings.is_production else "auto")),
         "h11_max_incomplete_event_size": settings.max_header_bytes,
         "server_header": False,
+        # WebSocket messages up to the request body limit (a larger one closes with 1009);
+        # pings find dead peers, so their subscriptions end.
+        "ws_max_size": settings.max_request_bytes,
+        "ws_ping_interval": 20.0,
+        "ws_ping_timeout": 20.0,
         "timeout_graceful_shutdown": settings.shutdown_timeout,
     }
     if settings.workers > 1:
         # Each worker process builds its own app from the environment.
-        uvicorn.run("atrisk.app:create_app", factory=True, workers=settings.workers, **options)
+        # A busy machine may keep a starting worker from answering the supervisor's check
+        # for a while: give it longer than uvicorn's 5 s before it is replaced.
+        uvicorn.run(
+            "atrisk.app:create_app",
+            factory=True,
+            workers=settings.workers,
+            timeout_worker_healthcheck=30,
+            **options,
+        )
     else:
         app = create_app(settings)
         # Everything made so far lives as long as the process: keep it out of the

@@ -3,23 +3,32 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 
 import strawberry
 from starlette.requests import Request
 from starlette.responses import Response
+from starlette.websockets import WebSocket
 
 from atrisk.db.database import Database
 from atrisk.domain.accounts import Caller, Refusal
 from atrisk.graphql.loaders import Loaders
 
+if TYPE_CHECKING:
+    from atrisk.graphql.live import Credential, Live
+
 
 @dataclass(slots=True)
 class Context:
-    request: Request
-    response: Response
+    request: Request | WebSocket
+    response: Response | WebSocket
     db: Database
     caller: Caller | None
     refusal: Refusal | None = None  # why there is no caller
+    # A WebSocket's: what connection_init sent, this process's sockets, the credential.
+    connection_params: dict[str, Any] | None = None
+    live: Live | None = None
+    credential: Credential | None = None
     _loaders: Loaders | None = field(default=None, repr=False)
 
     @property

@@ -23,6 +23,7 @@ from strawberry.tools import merge_types
 from strawberry.types import ExecutionContext
 
 from atrisk.graphql.errors import MaskUnexpectedErrors
+from atrisk.graphql.live import Subscription
 from atrisk.graphql.resolvers.accounts import AccountQuery, PeopleQuery
 from atrisk.graphql.resolvers.audit import AuditQuery
 from atrisk.graphql.resolvers.cases import CaseMutation, CaseQuery
@@ -105,6 +106,7 @@ def build_schema(settings: Settings | None = None) -> strawberry.Schema:
     return AtRiskSchema(
         query=Query,
         mutation=Mutation,
+        subscription=Subscription,
         config=StrawberryConfig(disable_field_suggestions=True, scalar_map=SCALARS),
         extensions=extensions,
     )

@@ -4,19 +4,22 @@ read-only queries from the read cache when the data they read has not changed.""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import AsyncGenerator, Iterable, Mapping
+from datetime import timedelta
 from typing import Any, overload
 
 import orjson
 from cross_web import AsyncHTTPRequestAdapter, HTTPException
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
-from starlette.websockets import WebSocket
+from starlette.websockets import WebSocket, WebSocketState
 from strawberry import Schema
-from strawberry.asgi import GraphQL
+from strawberry.asgi import ASGIWebSocketAdapter, GraphQL
 from strawberry.http import GraphQLHTTPResponse, GraphQLRequestData
+from strawberry.http.exceptions import NonJsonMessageReceived, NonTextMessageReceived
+from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 from strawberry.types import ExecutionResult
-from strawberry.types.unset import UNSET
+from strawberry.types.unset import UNSET, UnsetType
 
 from atrisk.db.database import Database
 from atrisk.domain.accounts import Refusal
@@ -29,6 +32,12 @@ from atrisk.graphql.http import (
     is_request_error,
     is_unauthenticated,
     response_media_type,
+)
+from atrisk.graphql.live import (
+    INIT_TIMEOUT_SECONDS,
+    SUBSCRIPTIONS_PER_CONNECTION,
+    Live,
+    LiveHandler,
 )
 from atrisk.graphql.read_cache import CachedRead, ReadCache, ReadKey, etag_matches
 from atrisk.graphql.schema import schema
@@ -60,18 +69,65 @@ def json_depth_over(value: object, limit: int) -> bool:
     return False
 
 
+class TextFrames(ASGIWebSocketAdapter):
+    """Protocol messages as text frames (browsers' clients expect them), read strictly:
+    a message that is not a JSON object ends the socket (4400)."""
+
+    async def iter_json(
+        self, *, ignore_parsing_errors: bool = False
+    ) -> AsyncGenerator[object, None]:
+        while self.ws.application_state != WebSocketState.DISCONNECTED:
+            try:
+                message = await self.ws.receive()
+            except RuntimeError:  # closed meanwhile
+                return
+            if message["type"] == "websocket.disconnect":
+                return
+            text = message.get("text")
+            if text is None:
+                raise NonTextMessageReceived
+            try:
+                value = orjson.loads(text)
+            except orjson.JSONDecodeError:
+                if ignore_parsing_errors:
+                    continue
+                raise NonJsonMessageReceived from None
+            if not isinstance(value, dict):
+                raise NonJsonMessageReceived
+            yield value
+
+    async def send_json(self, message: Mapping[str, object]) -> None:
+        if self.ws.application_state != WebSocketState.CONNECTED:
+            return
+        await super().send_json(message)
+
+
 class GraphQLView(GraphQL[Context, None]):
+    websocket_adapter_class = TextFrames
+    graphql_transport_ws_handler_class = LiveHandler
+
     def __init__(
-        self, db: Database, settings: Settings, *, graphql_schema: Schema = schema
+        self,
+        db: Database,
+        settings: Settings,
+        *,
+        graphql_schema: Schema = schema,
+        live: Live | None = None,
     ) -> None:
         super().__init__(
             graphql_schema,
             graphql_ide="graphiql" if settings.graphql_ide else None,
             allow_queries_via_get=True,
-            subscription_protocols=(),
+            subscription_protocols=(GRAPHQL_TRANSPORT_WS_PROTOCOL,) if live else (),
+            connection_init_wait_timeout=timedelta(seconds=INIT_TIMEOUT_SECONDS),
+            max_subscriptions_per_connection=SUBSCRIPTIONS_PER_CONNECTION,
+            # Pages of these origins may open a socket, but only with a token: the cookie
+            # counts only from our own origin (atrisk.graphql.live).
+            allowed_origins=settings.cors_origins,
         )
         self.db = db
         self.settings = settings
+        self.live = live
         # The IDE page, signed in (True) and signed out, each with the policy of its script.
         self._ide_pages: dict[bool, tuple[str, str]] = {}
         if settings.graphql_ide:
@@ -86,12 +142,20 @@ class GraphQLView(GraphQL[Context, None]):
     async def get_context(
         self, request: Request | WebSocket, response: Response | WebSocket
     ) -> Context:
-        assert isinstance(request, Request)
+        if isinstance(request, WebSocket):
+            # Who the socket acts for is settled at connection_init (on_ws_connect).
+            return Context(request, request, self.db, caller=None, live=self.live)
         assert isinstance(response, Response)
         caller = await caller_for(request, self.db, self.settings)
         if isinstance(caller, Refusal):
             return Context(request, response, self.db, caller=None, refusal=caller)
         return Context(request, response, self.db, caller=caller)
+
+    async def on_ws_connect(self, context: Context) -> UnsetType:
+        assert self.live is not None
+        await self.live.connect(context)
+        unset: UnsetType = UNSET
+        return unset
 
     async def get_sub_response(self, request: Request | WebSocket) -> Response:
         sub_response = await super().get_sub_response(request)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text
+from sqlalchemy import CheckConstraint, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from atrisk.db.types import UTCDateTime, new_id
@@ -43,5 +43,7 @@ class AuditEvent(Base):
     entity_type: Mapped[str] = mapped_column(String(16))
     entity_id: Mapped[str] = mapped_column(String(32))
     entity_label: Mapped[str] = mapped_column(String(LABEL_MAX_LENGTH))
+    # The entity's version after the change (None: it has none, or it was deleted).
+    entity_version: Mapped[int | None] = mapped_column(Integer, nullable=True)
     # [{"field": …, "from": …, "to": …}], values as text.
     changes: Mapped[str] = mapped_column(Text)

@@ -13,6 +13,10 @@ becomes one history event (`audit_events`) in that same transaction; after it co
 the changes go to the callbacks registered in this process with `subscribe` (never when
 it rolls back). A test fails for any transaction that writes a company's data without
 bumping its version and writing its events.
+
+On PostgreSQL the same transaction also sends the changes to every process with
+`NOTIFY atrisk_changes` (delivered only when it commits): `notices` encodes them and
+`parse_notice` reads them back in each process's live-updates feed (atrisk.services.feed).
 """
 
 from __future__ import annotations
@@ -24,7 +28,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 import orjson
-from sqlalchemy import Table, insert, update
+from sqlalchemy import Table, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from atrisk.db.database import after_commit, before_commit
@@ -46,6 +50,12 @@ _PENDING = "atrisk_pending_changes"
 SYSTEM = "atrisk"
 CLI = "atrisk CLI"
 _EVENT_CHUNK = 1000
+# Live updates on PostgreSQL: the channel, the largest payload sent (the server's limit is
+# 8000 bytes), and past how many changes of one company a transaction sends one "reload
+# everything" notice instead (an import of 50,000 customers is one notice, not 50,000).
+CHANNEL = "atrisk_changes"
+NOTICE_MAX_BYTES = 7900
+CHANGES_PER_COMPANY_MAX = 100
 
 
 @dataclass(frozen=True, slots=True)
@@ -142,6 +152,75 @@ def record(session: AsyncSession, change: Change) -> None:
     pending.append(change)
 
 
+@dataclass(frozen=True, slots=True)
+class Resync:
+    """Not one change but "reload everything": too many changes at once, or a gap in the
+    feed (lost connection, restart) after which nobody can say what was missed. No company:
+    every company."""
+
+    company_id: str | None = None
+
+
+def _notice_line(change: Change) -> str:
+    version = "" if change.version is None else str(change.version)
+    return "\t".join(
+        (
+            "C",
+            change.company_id,
+            change.entity.value,
+            change.entity_id,
+            change.action.value,
+            version,
+        )
+    )
+
+
+def notices(recorded: list[Change]) -> list[str]:
+    """The NOTIFY payloads that tell other processes of `recorded`: tab-separated lines, at
+    most NOTICE_MAX_BYTES each; a company with too many changes gets one resync line."""
+    counts: dict[str, int] = {}
+    for change in recorded:
+        counts[change.company_id] = counts.get(change.company_id, 0) + 1
+    lines = [
+        f"R\t{company}" for company, count in counts.items() if count > CHANGES_PER_COMPANY_MAX
+    ]
+    lines += [_notice_line(c) for c in recorded if counts[c.company_id] <= CHANGES_PER_COMPANY_MAX]
+    payloads: list[str] = []
+    current: list[str] = []
+    size = 0
+    for line in lines:
+        if current and size + len(line) + 1 > NOTICE_MAX_BYTES:
+            payloads.append("\n".join(current))
+            current, size = [], 0
+        current.append(line)
+        size += len(line) + 1
+    if current:
+        payloads.append("\n".join(current))
+    return payloads
+
+
+def parse_notice(payload: str) -> list[Change | Resync]:
+    """What a NOTIFY payload of `notices` says; anything unreadable becomes a resync of
+    everyone (a client then reloads, which is never wrong)."""
+    parsed: list[Change | Resync] = []
+    for line in payload.split("\n"):
+        parts = line.split("\t")
+        try:
+            if parts[0] == "R" and len(parts) == 2:
+                parsed.append(Resync(parts[1]))
+            elif parts[0] == "C" and len(parts) == 6:
+                version = int(parts[5]) if parts[5] else None
+                parsed.append(
+                    Change(parts[1], Entity(parts[2]), parts[3], Action(parts[4]), version)
+                )
+            else:
+                raise ValueError(line)
+        except ValueError:
+            logger.warning("an unreadable live-updates notice: everyone reloads")
+            return [Resync()]
+    return parsed
+
+
 def event_row(change: Change, at: datetime) -> dict[str, object]:
     """The history event of `change`, as a row of audit_events."""
     return {
@@ -153,6 +232,7 @@ def event_row(change: Change, at: datetime) -> dict[str, object]:
         "entity_type": change.entity.value,
         "entity_id": change.entity_id,
         "entity_label": change.label[:LABEL_MAX_LENGTH],
+        "entity_version": change.version,
         "changes": orjson.dumps(
             [{"field": f.field, "from": f.before, "to": f.after} for f in change.fields]
         ).decode(),
@@ -166,3 +246,6 @@ async def _write_events(session: AsyncSession) -> None:
     table: Table = AuditEvent.__table__  # type: ignore[assignment]
     for start in range(0, len(rows), _EVENT_CHUNK):
         await session.execute(insert(table), rows[start : start + _EVENT_CHUNK])
+    if session.get_bind().dialect.name == "postgresql":
+        for payload in notices(session.info.get(_PENDING, [])):
+            await session.execute(select(func.pg_notify(CHANNEL, payload)))

@@ -52,7 +52,7 @@ def own_origin(scope: Scope, headers: Headers) -> Origin | None:
     return _origin(f"{scheme}://{headers.get('host', '')}")
 
 
-def _cross_site_reason(scope: Scope, headers: Headers) -> str | None:
+def cross_site_reason(scope: Scope, headers: Headers) -> str | None:
     """Why this request is not from our own origin, or None if it is (or says nothing)."""
     fetch_site = headers.get("sec-fetch-site")
     if fetch_site is not None:
@@ -80,7 +80,7 @@ class SameOriginWrites:
         uses_cookie = "authorization" not in headers and session_id(scope) is not None
         if uses_cookie or scope["path"].startswith(ALWAYS_CHECKED):
             response = None
-            if reason := _cross_site_reason(scope, headers):
+            if reason := cross_site_reason(scope, headers):
                 response = JSONResponse(
                     {
                         "error": "CROSS_ORIGIN",
