@@ -29,7 +29,9 @@ class Socket:
         """The next protocol message (pings are answered and skipped)."""
         deadline = time.monotonic() + within
         while True:
-            message = json.loads(self.connection.recv(timeout=max(deadline - time.monotonic(), 0)))
+            frame = self.connection.recv(timeout=max(deadline - time.monotonic(), 0))
+            assert isinstance(frame, str), "protocol messages go in text frames"
+            message = json.loads(frame)
             if message.get("type") == "ping":
                 self.send({"type": "pong"})
                 continue

@@ -44,7 +44,7 @@ function changedFrom(entry, values) {
   return Object.keys(changed).length > 0 ? changed : null;
 }
 
-export function Editor({ category, entry, page }) {
+export function Editor({ category, entry, page, latest }) {
   const adding = entry === null;
   const label = category.label;
   const [base, setBase] = useState(entry);
@@ -119,6 +119,22 @@ export function Editor({ category, entry, page }) {
     setBase(current);
     setFields(fieldsOf(current));
     setErrors({});
+  }
+
+  // Someone else changed or deleted the entry while the window is open: the page's live
+  // data (`latest`; null once it is gone) is newer than what the window shows.
+  const changedElsewhere =
+    !adding &&
+    !isGone &&
+    latest !== undefined &&
+    (latest === null || (latest.version > base.version && !sameFields(latest, base)));
+
+  function loadLatest() {
+    const mine = fieldsOf(base);
+    const edited = Object.keys(fields).some((name) => fields[name] !== mine[name]);
+    setTyped(edited ? { ...fields } : null);
+    showCurrent(latest);
+    focusAfter("#entry-name");
   }
 
   // Save -------------------------------------------------------------------------------
@@ -365,6 +381,16 @@ export function Editor({ category, entry, page }) {
     <form class="editor-form" novalidate onSubmit=${submit} aria-busy=${busy ? "true" : null}>
       <h2 class="editor-title" id="editor-title">${adding ? "Add" : "Edit"} ${label}</h2>
       ${notice && html`<p class=${`notice notice-${notice.kind}`} id="editor-notice" role="alert">${notice.text}</p>`}
+      ${changedElsewhere &&
+      html`<div class="notice notice-live" id="editor-live" role="status">
+        <p>
+          ${latest === null
+            ? `Someone else deleted this ${label.toLowerCase()} while you had it open.`
+            : `Someone else changed this ${label.toLowerCase()} while you had it open.`}
+        </p>
+        ${latest !== null &&
+        html`<button type="button" class="link-button" onClick=${loadLatest}>Load the new values</button>`}
+      </div>`}
       ${retry &&
       html`<${SignInAgain}
         password=${retry.password}

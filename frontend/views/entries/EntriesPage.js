@@ -7,6 +7,7 @@
 
 import { html, useEffect, useLayoutEffect, useReducer, useRef, useState, useStore } from "../../lib/dom.js";
 import { graphql } from "../../lib/graphql.js";
+import { useLiveChanges } from "../../lib/live.js";
 import { location, requestTitleFocus, setQuery } from "../../lib/router.js";
 import { session, signedIn, signedOut } from "../../lib/session.js";
 import { showToast } from "../../lib/toast.js";
@@ -70,6 +71,26 @@ export function EntriesPage() {
   useEffect(() => {
     load();
   }, []);
+
+  // Someone else's change: the lists are read again in place (one read for a burst), and
+  // the rows it touched are marked for a moment. Focus and anything typed stay as they are.
+  const [fresh, setFresh] = useState(() => new Set());
+  const live = useRef({ timer: 0, ids: new Set() });
+  useLiveChanges((change) => {
+    if (!change.resync && change.entityType !== "AT_RISK_ENTRY") return;
+    if (!change.resync && change.action !== "DELETE") live.current.ids.add(change.entityId);
+    clearTimeout(live.current.timer);
+    live.current.timer = setTimeout(async () => {
+      const ids = live.current.ids;
+      live.current.ids = new Set();
+      await load({ quiet: true });
+      if (ids.size > 0) {
+        setFresh(ids);
+        setTimeout(() => setFresh((current) => (current === ids ? new Set() : current)), 2500);
+      }
+    }, 100);
+  });
+  useEffect(() => () => clearTimeout(live.current.timer), []);
 
   // A new filter or search shows exactly what it asks for again.
   useLayoutEffect(() => setKept(new Map()), [show, query]);
@@ -341,6 +362,7 @@ export function EntriesPage() {
           canEdit=${canEdit}
           showAdd=${showAdd}
           kept=${kept}
+          fresh=${fresh}
           drag=${drag?.category === category.value ? drag : null}
           actions=${actions}
         />`,
@@ -353,6 +375,7 @@ export function EntriesPage() {
       category=${editor.category}
       entry=${editor.entry}
       page=${editorPage}
+      latest=${editor.entry ? (state.entries.find((row) => row.id === editor.entry.id) ?? null) : undefined}
     />`}
     ${sorting &&
     html`<${SortDialog}

@@ -12,8 +12,9 @@ function Marker({ active }) {
   </span>`;
 }
 
-export function Row({ entry, canEdit, kept, drop, dragging, actions }) {
+export function Row({ entry, canEdit, kept, fresh, drop, dragging, actions }) {
   const classes = ["entry-item"];
+  if (fresh) classes.push("is-fresh"); // changed by someone else a moment ago
   if (drop) classes.push(`drop-${drop}`);
   if (dragging) classes.push("is-dragging");
 

@@ -15,7 +15,7 @@ function Count({ shown, total, narrowed }) {
   </span>`;
 }
 
-export function Section({ category, status, rows, total, narrowed, empty, canEdit, showAdd, kept, drag, actions }) {
+export function Section({ category, status, rows, total, narrowed, empty, canEdit, showAdd, kept, fresh, drag, actions }) {
   const ready = status === "ready";
   let body;
   if (!ready) {
@@ -30,6 +30,7 @@ export function Section({ category, status, rows, total, narrowed, empty, canEdi
           entry=${entry}
           canEdit=${canEdit}
           kept=${kept.get(entry.id)}
+          fresh=${fresh?.has(entry.id) ?? false}
           drop=${drag?.over === entry.id ? drag.where : null}
           dragging=${drag?.id === entry.id}
           actions=${actions}

@@ -3,6 +3,7 @@
 
 import { signOut } from "../../lib/auth.js";
 import { html, useStore } from "../../lib/dom.js";
+import { live } from "../../lib/live.js";
 import { Link } from "../../lib/router.js";
 import { ROLE_NAMES, allows, session, signedOut } from "../../lib/session.js";
 import { Toast, showToast } from "../../lib/toast.js";
@@ -28,6 +29,22 @@ function Account({ me }) {
   </div>`;
 }
 
+const LIVE_WORDS = {
+  live: ["Live", "Changes made by others appear here as they happen."],
+  connecting: ["Connecting…", "Connecting for live updates."],
+  offline: ["Reconnecting…", "Live updates are interrupted; reconnecting. The page reloads its data once back."],
+};
+
+/** Whether others' changes arrive live: a dot and a word, announced politely. */
+function LiveIndicator() {
+  const { status } = useStore(live);
+  const words = LIVE_WORDS[status];
+  if (!words) return null;
+  return html`<p class=${`live-indicator live-${status}`} role="status" title=${words[1]}>
+    <span class="live-dot" aria-hidden="true"></span>${words[0]}
+  </p>`;
+}
+
 export function Shell({ routes, current, children }) {
   const { me } = useStore(session);
   const pages = routes.filter((route) => route.nav && allows(me, route.roles));
@@ -47,6 +64,7 @@ export function Shell({ routes, current, children }) {
             )}
           </ul>
         </nav>`}
+        ${me && html`<${LiveIndicator} />`}
         ${me && html`<${Account} me=${me} />`}
       </div>
     </header>
