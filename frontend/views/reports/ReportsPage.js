@@ -222,7 +222,7 @@ function Figures({ data, grouping, currency }) {
           name="Line chart of RMR at risk, saved and lost by month; the table below has the numbers."
         />
         <${TrendTable} months=${months} from=${report.from} to=${report.to} currency=${currency}
-          caption=${`By month, ${formatDay(report.from)} – ${formatDay(report.to)}`} />
+          caption=${`Month by month, ${formatDay(report.from)} – ${formatDay(report.to)}`} />
       </div>
     </section>`;
 }
