@@ -11,7 +11,6 @@ import secrets
 import sqlite3
 import subprocess
 import time
-from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -162,7 +161,9 @@ def seeded(server: Server) -> dict[str, Any]:
     now = datetime.now(UTC)
 
     first = _flag(server, "120.50", r1, "HIGH", assignedToId=me["userId"])
-    graphql(server, ADD_CREDIT, {"input": {"caseId": first, "amount": "15.10", "creditReasonId": cr1}})
+    graphql(
+        server, ADD_CREDIT, {"input": {"caseId": first, "amount": "15.10", "creditReasonId": cr1}}
+    )
     _close(server, first, "RESOLVED", resolutionId=s1, rmrRetained="99.75")
     _close(server, _flag(server, "80.00", r1, "MEDIUM"), "LOST", resolutionId=s2)
     follow_up = now + timedelta(seconds=3)
@@ -193,9 +194,9 @@ def seeded(server: Server) -> dict[str, Any]:
 
 
 def report(server: Server, start: str, end: str, grouping: str) -> dict[str, Any]:
-    data: dict[str, Any] = graphql(
-        server, REPORT, {"from": start, "to": end, "groupBy": grouping}
-    )["retentionReport"]
+    data: dict[str, Any] = graphql(server, REPORT, {"from": start, "to": end, "groupBy": grouping})[
+        "retentionReport"
+    ]
     return data
 
 
@@ -226,7 +227,9 @@ def expect_loaded(page: Page) -> None:
 
 
 def tile(page: Page, label: str) -> Locator:
-    return page.locator(".report-tile").filter(has=page.get_by_role("term").filter(has_text=re.compile(f"^{re.escape(label)}$")))
+    return page.locator(".report-tile").filter(
+        has=page.get_by_role("term").filter(has_text=re.compile(f"^{re.escape(label)}$"))
+    )
 
 
 def tile_value(page: Page, label: str) -> str:
@@ -333,7 +336,7 @@ def test_the_tiles_tables_charts_and_csv_agree_with_the_api_to_the_cent(
     assert bars["type"] == "bar"
     assert bars["labels"] == [row["label"] for row in api["rows"]]
     saved, lost = bars["series"]
-    assert saved["label"] == "RMR saved" and lost["label"] == "RMR lost"
+    assert (saved["label"], lost["label"]) == ("RMR saved", "RMR lost")
     assert [cents(v) for v in saved["data"]] == [cents(r["rmrSaved"]) for r in api["rows"]]
     assert [cents(v) for v in lost["data"]] == [cents(r["rmrLost"]) for r in api["rows"]]
 
@@ -341,7 +344,14 @@ def test_the_tiles_tables_charts_and_csv_agree_with_the_api_to_the_cent(
     trend = report(server, start, end, "MONTH")
     months = {row["key"]: row for row in trend["rows"]}
     keys = month_keys(start, end)
-    zero = {"opened": 0, "saved": 0, "lost": 0, "rmrAtRisk": "0.00", "rmrSaved": "0.00", "rmrLost": "0.00"}
+    zero = {
+        "opened": 0,
+        "saved": 0,
+        "lost": 0,
+        "rmrAtRisk": "0.00",
+        "rmrSaved": "0.00",
+        "rmrLost": "0.00",
+    }
     expected = [months.get(key, zero) for key in keys]
     line = chart_data(page, "trend-chart")
     assert line["type"] == "line"
@@ -372,7 +382,12 @@ def test_the_tiles_tables_charts_and_csv_agree_with_the_api_to_the_cent(
     # ... and so the same as the page's table.
     shown = [*body_rows(table), [cell.strip() for cell in footer]]
     for line, written in zip(rows, shown, strict=True):
-        assert [money(line[column]) for column in columns] == [written[2], written[4], written[6], written[8]]
+        assert [money(line[column]) for column in columns] == [
+            written[2],
+            written[4],
+            written[6],
+            written[8],
+        ]
 
 
 @pytest.mark.parametrize("grouping", GROUPINGS)
@@ -382,7 +397,9 @@ def test_each_group_opens_the_cases_behind_it(
     start, end = seeded["from"], seeded["to"]
     api = report(server, start, end, grouping)
     assert api["rows"], grouping
-    query = f"?period=custom&from={start}&to={end}" + ("" if grouping == "REASON" else f"&group={grouping}")
+    query = f"?period=custom&from={start}&to={end}" + (
+        "" if grouping == "REASON" else f"&group={grouping}"
+    )
     open_reports(page, server, query)
     table = group_table(page)
     expect(table.locator("tbody tr")).to_have_count(len(api["rows"]))
@@ -555,7 +572,10 @@ def test_the_page_fits_375_pixels_works_by_keyboard_and_keeps_the_policy(
     open_reports(page, server, f"?period=custom&from={seeded['from']}&to={seeded['to']}")
     chart_data(page, "group-chart")
     chart_data(page, "trend-chart")
-    assert page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth") <= 0
+    assert (
+        page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+        <= 0
+    )
     for part in (
         page.get_by_role("combobox", name="Period"),
         page.get_by_role("combobox", name="Group by"),
@@ -566,7 +586,8 @@ def test_the_page_fits_375_pixels_works_by_keyboard_and_keeps_the_policy(
     ):
         box = part.bounding_box()
         assert box is not None
-        assert box["x"] >= 0 and box["x"] + box["width"] <= 375, part
+        assert box["x"] >= 0, part
+        assert box["x"] + box["width"] <= 375, part
     SCREENSHOTS.mkdir(exist_ok=True)
     page.screenshot(path=SCREENSHOTS / "reports-375.png", full_page=True)
 
@@ -615,7 +636,9 @@ def test_viewers_and_agents_read_the_report(
     page: Page, server: Server, seeded: dict[str, Any], role: str
 ) -> None:
     email = VIEWER_EMAIL if role == "viewer" else _agent(server)
-    open_reports(page, server, f"?period=custom&from={seeded['from']}&to={seeded['to']}", email=email)
+    open_reports(
+        page, server, f"?period=custom&from={seeded['from']}&to={seeded['to']}", email=email
+    )
     nav = page.get_by_role("navigation", name="Main")
     expect(nav.get_by_role("link", name="Reports")).to_have_attribute("aria-current", "page")
     assert tile_value(page, "RMR at risk") == "$286.49"
@@ -624,14 +647,14 @@ def test_viewers_and_agents_read_the_report(
 
 
 @pytest.fixture
-def auckland(fresh_server: Server) -> Iterator[Server]:
+def auckland(fresh_server: Server) -> Server:
     """A company of its own in Pacific/Auckland (written in its database: the settings
     screen that changes it is another page's)."""
     url = fresh_server.env["DATABASE_URL"]
     path = url.split("///", 1)[1].split("?", 1)[0]
     with sqlite3.connect(path) as connection:
         connection.execute("UPDATE companies SET timezone = 'Pacific/Auckland'")
-    yield fresh_server
+    return fresh_server
 
 
 def test_the_named_periods_are_days_in_the_companys_time_zone(page: Page, auckland: Server) -> None:

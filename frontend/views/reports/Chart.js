@@ -8,13 +8,12 @@
 import { html, useEffect, useRef, useState } from "../../lib/dom.js";
 import { formatMoney } from "../../lib/format.js";
 
-const LIBRARY = "../../vendor/chart-4.6.1.module.js";
 let loading = null;
 
 /** Chart.js with the pieces these charts use, registered once. */
 function library() {
   if (loading === null) {
-    loading = import(LIBRARY).then((chartjs) => {
+    loading = import("../../vendor/chart-4.6.1.module.js").then((chartjs) => {
       const { Chart, BarController, BarElement, CategoryScale, Legend, LineController, LineElement, LinearScale, PointElement, Tooltip } = chartjs;
       Chart.register(BarController, BarElement, CategoryScale, Legend, LineController, LineElement, LinearScale, PointElement, Tooltip);
       return Chart;
