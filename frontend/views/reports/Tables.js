@@ -48,17 +48,17 @@ export function GroupTable({ report, grouping, currency, caption }) {
       </tr>
     </thead>
     <tbody>
-      ${report.rows.map(
-        (row) => html`<tr key=${row.key} data-key=${row.key}>
+      ${report.rows.map((row) => {
+        const href = casesHref(grouping.value, row.key, report.from, report.to);
+        return html`<tr key=${row.key} data-key=${row.key}>
           <th scope="row">
-            <${Link}
-              href=${casesHref(grouping.value, row.key, report.from, report.to)}
-              aria-label=${`${row.label}: open its cases`}
-            >${row.label}</${Link}>
+            ${href === null
+              ? row.label
+              : html`<${Link} href=${href} aria-label=${`${row.label}: open its cases`}>${row.label}</${Link}>`}
           </th>
           <${Cells} row=${row} columns=${GROUP_COLUMNS} currency=${currency} />
-        </tr>`,
-      )}
+        </tr>`;
+      })}
     </tbody>
     <tfoot>
       <tr data-key="total">

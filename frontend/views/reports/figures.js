@@ -50,12 +50,23 @@ const FILTERS = {
 };
 const EVERY_STATUS = "OPEN,MITIGATED,RESOLVED,LOST,CANCELLED";
 
-/** The work queue narrowed to the cases behind one group of the report. */
+// The report's key of the cases without a cause, resolution, credit or assignee.
+const NONE = "none";
+
+/**
+ * The work queue narrowed to the cases behind one group of the report: cases reported or
+ * closed in the period's days, of every status. Null for a group the queue cannot narrow
+ * to (no cause, no resolution, no credit).
+ */
 export function casesHref(grouping, key, from, to) {
   const query = new URLSearchParams();
   let days = [from, to];
   if (grouping === "MONTH") {
     days = monthWithin(key, from, to);
+  } else if (key === NONE && grouping === "ASSIGNEE") {
+    query.set("unassigned", "1");
+  } else if (key === NONE) {
+    return null;
   } else {
     query.set(FILTERS[grouping], key);
   }
