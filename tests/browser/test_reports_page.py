@@ -104,8 +104,8 @@ def cents(amount: str | float) -> int:
 # The seeded company: cases with known figures, through the API.
 
 
-def _entry(server: Server, category: str) -> str:
-    name = f"{category.title()} {secrets.token_hex(3)}"
+def _entry(server: Server, category: str, name: str | None = None) -> str:
+    name = name or f"{category.title()} {secrets.token_hex(3)}"
     variables = {"input": {"category": category, "name": name, "active": True}}
     entry = graphql(server, ADD, variables)["addAtRiskEntry"]
     assert entry["__typename"] == "AtRiskEntry", entry
@@ -149,12 +149,17 @@ def seeded(server: Server) -> dict[str, Any]:
     c1  RMR 120.50, R1, HIGH, assigned to the admin: saved at a reduced rate, 99.75
         retained; a credit of 15.10 (CR1)
     c2  RMR 80.00, R1, MEDIUM: lost
-    c3  RMR 45.99, R2 and cause C1, LOW, reported 45 days ago: open, its follow-up passes
+    c3  RMR 45.99, R2 (a long name) and cause C1, LOW, reported 45 days ago: open, its
+        follow-up passes
     c4  RMR 30.00, R2: withdrawn (cancelled)
     c5  RMR 10.00, R1: saved, then reopened (so opened in the period, closed not)
     """
     me = graphql(server, ME)["me"]
-    r1, r2 = _entry(server, "REASON"), _entry(server, "REASON")
+    # R2's name is one long word, as a narrow screen least likes it.
+    r1, r2 = (
+        _entry(server, "REASON"),
+        _entry(server, "REASON", "Unbroken" * 11 + secrets.token_hex(2)),
+    )
     c1 = _entry(server, "CAUSE")
     s1, s2 = _entry(server, "RESOLUTION"), _entry(server, "RESOLUTION")
     cr1 = _entry(server, "CREDIT_REASON")

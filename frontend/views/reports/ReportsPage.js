@@ -58,13 +58,13 @@ function Tiles({ data, currency, status }) {
         <${Tile} id="rmrSaved" label="RMR saved" value=${show(() => formatMoney(totals.rmrSaved, currency))}
           note=${ready && `${cases(totals.saved)} saved`} />
         <${Tile} id="rmrLost" label="RMR lost" value=${show(() => formatMoney(totals.rmrLost, currency))}
-          note=${ready && `${cases(totals.lost)} lost; reduced-rate saves count the difference`} />
+          note=${ready && `${cases(totals.lost)} lost`} />
         <${Tile} id="saveRate" label="Save rate" value=${show(() => formatRate(totals.saveRate))}
-          note=${ready && (totals.saveRate === null ? "No case saved or lost" : "Of the cases saved or lost")} />
+          note=${ready && (totals.saveRate === null ? "No case saved or lost" : `${formatCount(totals.saved)} of ${formatCount(totals.saved + totals.lost)} saved or lost`)} />
         <${Tile} id="credited" label="Credits" value=${show(() => formatMoney(totals.credited, currency))}
           note=${ready && "Given in the period"} />
         <${Tile} id="averageDaysToClose" label="Average days to close" value=${show(() => formatAverage(totals.averageDaysToClose))}
-          note=${ready && `${cases(totals.withdrawn)} withdrawn, not counted`} />
+          note=${ready && "Of the cases saved or lost"} />
       </dl>
     </section>
     <section class="report-block" aria-labelledby="open-title">
