@@ -694,3 +694,33 @@ def test_the_named_periods_are_days_in_the_companys_time_zone(page: Page, auckla
     expect(page.get_by_role("heading", name="Nothing in this period")).to_be_visible()
     # Twelve months of trend on an empty company: no chart at all, rather than a flat one.
     expect(page.locator("canvas")).to_have_count(0)
+
+
+def test_a_grouping_without_groups_in_a_busy_period_says_so(
+    page: Page, server: Server, seeded: dict[str, Any]
+) -> None:
+    # Only c3 (reported 45 days ago, open, no credit) falls in these days.
+    today = date.fromisoformat(seeded["to"])
+    start, end = (today - timedelta(days=50)).isoformat(), (today - timedelta(days=40)).isoformat()
+    api = report(server, start, end, "CREDIT_REASON")
+    assert api["totals"]["opened"] == 1
+    assert api["rows"] == []
+    open_reports(page, server, f"?period=custom&from={start}&to={end}&group=CREDIT_REASON")
+    expect(page.get_by_text("No credit reason has figures in this period.")).to_be_visible()
+    expect(page.locator("#group-chart")).to_have_count(0)
+    assert tile_value(page, "RMR at risk") == "$45.99"
+    expect(trend_table(page)).to_be_visible()  # the months still have their figures
+
+
+def test_without_the_chart_library_the_tables_still_have_the_numbers(
+    page: Page, server: Server, seeded: dict[str, Any], browser_errors: list[str]
+) -> None:
+    sign_in(page, server)
+    page.route("**/vendor/chart-*.js", lambda route: route.abort("connectionrefused"))
+    page.goto(f"{server.base_url}/reports?period=custom&from={seeded['from']}&to={seeded['to']}")
+    expect_loaded(page)
+    notes = page.get_by_text("The chart could not be drawn; the table has the same numbers.")
+    expect(notes).to_have_count(2)
+    api = report(server, seeded["from"], seeded["to"], "REASON")
+    assert body_rows(group_table(page)) == [[row["label"], *cells(row)] for row in api["rows"]]
+    browser_errors[:] = [e for e in browser_errors if "ERR_CONNECTION_REFUSED" not in e]
