@@ -379,6 +379,13 @@ def test_the_tiles_tables_charts_and_csv_agree_with_the_api_to_the_cent(
     }  # fmt: skip
     rows = csv_rows(page)
     assert [row["key"] for row in rows] == [*(r["key"] for r in api["rows"]), "total"]
+    with page.expect_download() as download:
+        link.click()
+    assert re.fullmatch(
+        rf"retention-{start}-{end}-\d{{4}}-\d{{2}}-\d{{2}}\.csv", download.value.suggested_filename
+    )
+    saved_file = Path(download.value.path()).read_text(encoding="utf-8-sig")
+    assert list(csv.DictReader(io.StringIO(saved_file))) == rows
     columns = ("rmr_at_risk", "rmr_saved", "rmr_lost", "credited")
     for line, row in zip(rows, [*api["rows"], totals], strict=True):
         assert line["label"] == row["label"]

@@ -9,6 +9,7 @@ import { html, useEffect, useRef, useState } from "../../lib/dom.js";
 import { formatMoney } from "../../lib/format.js";
 
 let loading = null;
+const SHORT = 22; // characters of a category's name along the axis
 
 /** Chart.js with the pieces these charts use, registered once. */
 function library() {
@@ -60,7 +61,19 @@ function config(kind, labels, series, currency) {
       animation: reduced ? false : { duration: 300 },
       interaction: { mode: "index", intersect: false },
       scales: {
-        x: { ticks: { color: text, autoSkip: true, maxRotation: 0 }, grid: { display: false } },
+        x: {
+          ticks: {
+            color: text,
+            autoSkip: true,
+            maxRotation: 0,
+            // A long name is cut short along the axis (the tooltip and the table have it whole).
+            callback(value) {
+              const label = String(this.getLabelForValue(value));
+              return label.length > SHORT ? `${label.slice(0, SHORT - 1)}…` : label;
+            },
+          },
+          grid: { display: false },
+        },
         y: {
           beginAtZero: true,
           ticks: { color: text, callback: (value) => formatMoney(String(value), currency) },

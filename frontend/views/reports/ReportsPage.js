@@ -274,7 +274,11 @@ export function ReportsPage() {
     <div class="report-toolbar">
       <${Controls} asked=${asked} timeZone=${timeZone} />
       ${key !== null &&
-      html`<a class="button report-download" href=${csvHref(asked.grouping, asked.from, asked.to)} download>
+      html`<a
+        class="button report-download"
+        href=${csvHref(asked.grouping, asked.from, asked.to)}
+        download=${`retention-${asked.from}-${asked.to}.csv`}
+      >
         Download CSV
       </a>`}
     </div>
