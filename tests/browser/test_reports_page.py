@@ -731,3 +731,22 @@ def test_without_the_chart_library_the_tables_still_have_the_numbers(
     api = report(server, seeded["from"], seeded["to"], "REASON")
     assert body_rows(group_table(page)) == [[row["label"], *cells(row)] for row in api["rows"]]
     browser_errors[:] = [e for e in browser_errors if "ERR_CONNECTION_REFUSED" not in e]
+
+
+def test_a_signed_out_visitor_signs_in_and_gets_the_report_asked_for(
+    page: Page, server: Server, seeded: dict[str, Any], browser_errors: list[str]
+) -> None:
+    query = f"?period=custom&from={seeded['from']}&to={seeded['to']}&group=RISK_LEVEL"
+    page.goto(f"{server.base_url}/reports{query}")
+    form = page.get_by_role("region", name="Sign in")
+    expect(form).to_be_visible()
+    expect(page.locator(".report-tile")).to_have_count(0)
+    browser_errors[:] = [e for e in browser_errors if "status of 401" not in e]  # asked, refused
+    form.get_by_role("textbox", name="Email").fill(VIEWER_EMAIL)
+    form.get_by_label("Password").fill(PASSWORD)
+    form.get_by_role("button", name="Sign in").click()
+    expect_loaded(page)
+    assert page.url.endswith(f"/reports{query}")
+    api = report(server, seeded["from"], seeded["to"], "RISK_LEVEL")
+    expect(group_table(page).locator("tbody tr")).to_have_count(len(api["rows"]))
+    assert body_rows(group_table(page)) == [[row["label"], *cells(row)] for row in api["rows"]]
