@@ -240,13 +240,14 @@ export function ReportsPage() {
 
   async function load() {
     const ask = latest.current + 1;
+    const asking = key;
     latest.current = ask;
     setState((current) => ({ ...current, status: "loading", problem: null }));
     try {
       const data = await graphql(REPORT, { from: asked.from, to: asked.to, groupBy: asked.grouping });
       if (ask !== latest.current) return; // a newer question is on its way
       signedIn(data.me);
-      setState({ status: "ready", data, problem: null });
+      setState({ status: "ready", data, problem: null, key: asking });
     } catch (error) {
       if (ask !== latest.current) return;
       if (error.kind === "unauthenticated") {
@@ -267,8 +268,9 @@ export function ReportsPage() {
   }, [key]);
 
   // The company's time zone decides what "this month" is: once it is known (or changes),
-  // the days follow it, and the key above asks again.
-  const ready = state.status === "ready" && state.data !== null;
+  // the days follow it, and the key above asks again. Until the answer to what the address
+  // asks now arrives, nothing of an older answer is drawn under the new names.
+  const ready = state.status === "ready" && state.key === key;
 
   return html`<${Page} title="Reports" lede=${LEDE} busy=${state.status === "loading"}>
     <div class="report-toolbar">
@@ -301,7 +303,7 @@ export function ReportsPage() {
     </div>`}
 
     ${state.status !== "idle" && state.status !== "error" &&
-    html`<${Tiles} data=${state.data} currency=${currency} status=${ready ? "ready" : state.status} />`}
+    html`<${Tiles} data=${state.data} currency=${currency} status=${ready ? "ready" : "loading"} />`}
     ${state.status === "loading" && html`<p class="placeholder report-loading">Loading the report…</p>`}
     ${ready && html`<${Figures} data=${state.data} grouping=${grouping} currency=${currency} />`}
   </${Page}>`;
