@@ -6,6 +6,7 @@ import { html, render, useStore } from "./lib/dom.js";
 import { alias, location, matchPath, navigate } from "./lib/router.js";
 import { allows, session } from "./lib/session.js";
 import { EntriesPage } from "./views/entries/EntriesPage.js";
+import { ReportsPage } from "./views/reports/ReportsPage.js";
 import { NotFound } from "./views/shell/NotFound.js";
 import { Shell } from "./views/shell/Shell.js";
 import { SignIn } from "./views/shell/SignIn.js";
@@ -18,6 +19,7 @@ export const ROUTES = [
     roles: ["ADMIN", "VIEWER"],
     page: EntriesPage,
   },
+  { path: "/reports", nav: "Reports", roles: ["ADMIN", "AGENT", "VIEWER"], page: ReportsPage },
   // Part two's pages land here, each with its roles: "/cases" (then the landing page),
   // "/customers", "/customers/:id" (the page gets params.id), "/reports", "/settings/users",
   // "/settings/tokens", "/settings/company", "/settings/history".

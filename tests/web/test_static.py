@@ -139,7 +139,13 @@ def test_the_page_has_no_inline_code_or_style_and_nothing_from_elsewhere() -> No
             assert not re.match(r"^([a-z]+:)?//", value, re.IGNORECASE), value
 
 
-IMPORT = re.compile(r"""(?:\bfrom\s*|\bimport\s*\(?\s*)["']([^"']+)["']""")
+# A module's imports: `import … from "x"`, `export … from "x"` and `import "x"` statements
+# (each at the start of a line), and `import("x")` anywhere; not a string such as "from".
+IMPORT = re.compile(
+    r"""(?:^[ \t]*(?:import|export)\b[^"'`;]*?\bfrom\s*|^[ \t]*import\s*|\bimport\s*\(\s*)"""
+    r"""["']([^"']+)["']""",
+    re.MULTILINE,
+)
 RISKY = (
     "innerHTML",
     "outerHTML",
@@ -180,3 +186,5 @@ def test_vendored_libraries_carry_their_version_and_import_only_each_other(name:
         assert (VENDOR / target).is_file(), f"{name} imports missing {target}"
     assert (VENDOR / "LICENSE.preact").is_file()
     assert (VENDOR / "LICENSE.htm").is_file()
+    assert (VENDOR / "LICENSE.chart").is_file()
+    assert (VENDOR / "LICENSE.kurkle-color").is_file()
