@@ -6,6 +6,7 @@ import { html, render, useStore } from "./lib/dom.js";
 import { alias, location, matchPath, navigate } from "./lib/router.js";
 import { allows, session } from "./lib/session.js";
 import { EntriesPage } from "./views/entries/EntriesPage.js";
+import { HistoryPage } from "./views/history/HistoryPage.js";
 import { NotFound } from "./views/shell/NotFound.js";
 import { Shell } from "./views/shell/Shell.js";
 import { SignIn } from "./views/shell/SignIn.js";
@@ -18,6 +19,7 @@ export const ROUTES = [
     roles: ["ADMIN", "VIEWER"],
     page: EntriesPage,
   },
+  { path: "/settings/history", nav: "History", roles: ["ADMIN"], page: HistoryPage },
   // Part two's pages land here, each with its roles: "/cases" (then the landing page),
   // "/customers", "/customers/:id" (the page gets params.id), "/reports", "/settings/users",
   // "/settings/tokens", "/settings/company", "/settings/history".

@@ -1,0 +1,95 @@
+// How history reads: actions, kinds of things and fields in words, values as a person
+// writes them (yes/no, dates in the company's time zone, names instead of ids).
+
+import { formatDate } from "../../lib/format.js";
+
+export const ACTIONS = { CREATE: "Created", UPDATE: "Changed", DELETE: "Deleted" };
+
+export const ENTITIES = [
+  { value: "AT_RISK_ENTRY", label: "At-risk entry", plural: "At-risk entries" },
+  { value: "CUSTOMER", label: "Customer", plural: "Customers" },
+  { value: "AT_RISK_CASE", label: "Case", plural: "Cases" },
+  { value: "USER", label: "Person", plural: "People" },
+  { value: "API_TOKEN", label: "API token", plural: "API tokens" },
+  { value: "COMPANY", label: "Company", plural: "Company" },
+];
+
+export function entityLabel(value) {
+  return ENTITIES.find((entity) => entity.value === value)?.label ?? value;
+}
+
+const FIELDS = {
+  accountNumber: "Account number",
+  active: "Active",
+  assignedToId: "Assigned to",
+  attempt: "Contact attempt",
+  causeId: "Cause",
+  closedAt: "Closed",
+  credit: "Credit",
+  currency: "Currency",
+  description: "Description",
+  email: "Email",
+  followUpAt: "Follow-up",
+  history: "History",
+  name: "Name",
+  notes: "Notes",
+  phone: "Phone",
+  position: "Position",
+  reasonId: "Reason",
+  reportedAt: "Reported",
+  resolutionId: "Resolution",
+  revokedAt: "Revoked",
+  riskLevel: "Risk level",
+  rmr: "RMR",
+  rmrAtRisk: "RMR at risk",
+  rmrRetained: "RMR retained",
+  role: "Role",
+  savedById: "Saved by",
+  status: "Status",
+  timezone: "Time zone",
+};
+
+/** "rmrAtRisk" → "RMR at risk"; a field without a name of its own: "someField" → "Some field". */
+export function fieldLabel(field) {
+  if (FIELDS[field]) return FIELDS[field];
+  const words = field.replace(/([a-z0-9])([A-Z])/g, "$1 $2").toLowerCase();
+  return words.charAt(0).toUpperCase() + words.slice(1);
+}
+
+const MOMENT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/;
+const ENTRY_FIELDS = new Set(["reasonId", "causeId", "resolutionId"]);
+const PERSON_FIELDS = new Set(["assignedToId", "savedById"]);
+
+/** A value as text: "—" for none, Yes/No, a time in the company's zone, an entry's or a
+ * person's name for their id (`names`: {entries: Map, people: Map}). */
+export function valueText(field, value, timeZone, names = null) {
+  if (value === null || value === undefined || value === "") return "—";
+  if (value === "true") return "Yes";
+  if (value === "false") return "No";
+  if (ENTRY_FIELDS.has(field) && names?.entries.has(value)) return names.entries.get(value);
+  if (PERSON_FIELDS.has(field) && names?.people.has(value)) return names.people.get(value);
+  if (MOMENT.test(value) && !Number.isNaN(Date.parse(value))) {
+    return formatDate(value, timeZone, { time: true });
+  }
+  return value;
+}
+
+/** The lookup `valueText` reads, from the answer's atRiskEntries and users (or nothing). */
+export function namesOf(data) {
+  return {
+    entries: new Map((data?.atRiskEntries ?? []).map((entry) => [entry.id, entry.name])),
+    people: new Map((data?.users ?? []).map((user) => [user.id, user.email])),
+  };
+}
+
+const PROBLEMS = {
+  network: "the server could not be reached. Check the connection and try again.",
+  unauthenticated: "your session has ended. Sign in again, then try again.",
+  forbidden: "your account may not see it.",
+  server: "the server had a problem. Try again in a moment.",
+};
+
+/** "Could not load the history: the server could not be reached. …" */
+export function loadProblem(error, what = "the history") {
+  return `Could not load ${what}: ${PROBLEMS[error?.kind] ?? PROBLEMS.server}`;
+}
