@@ -6,9 +6,9 @@ import { html } from "../../lib/dom.js";
 import { formatDate } from "../../lib/format.js";
 import { ACTIONS, fieldLabel, valueText } from "./words.js";
 
-function Change({ action, change, timeZone, names }) {
-  const before = valueText(change.field, change.from, timeZone, names);
-  const after = valueText(change.field, change.to, timeZone, names);
+function Change({ action, change, view }) {
+  const before = valueText(change.field, change.from, view);
+  const after = valueText(change.field, change.to, view);
   let value;
   if (action === "CREATE" && change.from === null) {
     value = html`<span class="history-to">${after}</span>`;
@@ -22,12 +22,12 @@ function Change({ action, change, timeZone, names }) {
   </li>`;
 }
 
-/** `subject` (optional) says what the event is about: the log shows it, a thing's own
- * history does not need to. */
-export function Event({ event, timeZone, names = null, subject = null }) {
+/** `view` says how values are written (words.js viewOf); `subject` (optional) what the event
+ * is about: the log shows it, a thing's own history does not need to. */
+export function Event({ event, view, subject = null }) {
   return html`<li class="history-event" data-event-id=${event.id} tabindex="-1">
     <p class="history-head">
-      <time class="history-time" datetime=${event.at}>${formatDate(event.at, timeZone, { time: true })}</time>
+      <time class="history-time" datetime=${event.at}>${formatDate(event.at, view.timeZone, { time: true })}</time>
       <span class="history-actor">${event.actor}</span>
       <span class=${`history-action history-action-${event.action.toLowerCase()}`}>${ACTIONS[event.action] ?? event.action}</span>
     </p>
@@ -35,7 +35,7 @@ export function Event({ event, timeZone, names = null, subject = null }) {
     ${event.changes.length > 0 &&
     html`<ul class="history-changes">
       ${event.changes.map(
-        (change, index) => html`<${Change} key=${index} action=${event.action} change=${change} timeZone=${timeZone} names=${names} />`,
+        (change, index) => html`<${Change} key=${index} action=${event.action} change=${change} view=${view} />`,
       )}
     </ul>`}
   </li>`;

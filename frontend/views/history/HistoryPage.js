@@ -12,7 +12,7 @@ import { session, signedIn, signedOut } from "../../lib/session.js";
 import { Page } from "../shell/Page.js";
 import { Event } from "./Event.js";
 import { LINKS_PER_REQUEST, LOG, LOG_NAMES, WHO, linksOf } from "./operations.js";
-import { ENTITIES, entityLabel, loadProblem, namesOf } from "./words.js";
+import { ENTITIES, entityLabel, loadProblem, namesOf, viewOf } from "./words.js";
 
 export const LOG_PAGE = 50;
 const PATH = "/settings/history";
@@ -269,6 +269,7 @@ export function HistoryPage() {
   const oneThing = narrowed ? state.events.find((event) => event.entityId === filters.entityId) : null;
   const describe = (field) => (problems[field] ? `history-${field}-error` : null);
 
+  const view = viewOf(me, names);
   let body;
   if (state.status === "invalid") {
     body = html`<p class="history-placeholder">Correct the filters above to see the history.</p>`;
@@ -289,8 +290,7 @@ export function HistoryPage() {
           (event) => html`<${Event}
             key=${event.id}
             event=${event}
-            timeZone=${timeZone}
-            names=${names}
+            view=${view}
             subject=${html`<${Subject} event=${event} href=${links.get(thingKey(event)) ?? null} narrowed=${narrowed} />`}
           />`,
         )}
@@ -371,7 +371,7 @@ export function HistoryPage() {
       <div class="history-filter-actions">
         <button type="submit" class="button">Apply</button>
         ${filtered && html`<button type="button" class="button button-quiet" onClick=${clear}>Clear filters</button>`}
-        ${valid && html`<a class="button button-quiet" href=${csvHref(apiFilter(filters, timeZone))} download>Download CSV</a>`}
+        ${valid && html`<a class="button" href=${csvHref(apiFilter(filters, timeZone))} download>Download CSV</a>`}
       </div>
     </form>
     <p class="history-zone">Days are in the company's time zone, ${timeZone}.</p>

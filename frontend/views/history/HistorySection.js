@@ -8,7 +8,7 @@ import { html, useEffect, useId, useLayoutEffect, useRef, useState } from "../..
 import { graphql } from "../../lib/graphql.js";
 import { Event } from "./Event.js";
 import { historyOf } from "./operations.js";
-import { loadProblem, namesOf } from "./words.js";
+import { loadProblem, namesOf, viewOf } from "./words.js";
 
 export const HISTORY_PAGE = 20;
 
@@ -22,7 +22,7 @@ export function HistorySection({ owner, id, heading = "h2" }) {
   const [state, setState] = useState({ status: "loading", events: [], more: false, problem: null });
   const [paging, setPaging] = useState({ busy: false, problem: null });
   const [focusId, setFocusId] = useState(null);
-  const view = useRef({ timeZone: "UTC", names: null });
+  const view = useRef(viewOf(null));
   const alive = useRef(true);
   const request = useRef(0);
   const titleId = useId();
@@ -36,10 +36,7 @@ export function HistorySection({ owner, id, heading = "h2" }) {
 
   async function fetchPage(after) {
     const data = await graphql(historyOf(owner), { id, first: HISTORY_PAGE + 1, after });
-    view.current = {
-      timeZone: data.me?.company?.timezone ?? "UTC",
-      names: owner === "atRiskCase" ? namesOf(data) : null,
-    };
+    view.current = viewOf(data.me, owner === "atRiskCase" ? namesOf(data) : null);
     return data.thing === null ? null : data.thing.history;
   }
 
@@ -103,7 +100,6 @@ export function HistorySection({ owner, id, heading = "h2" }) {
     }
   }, [focusId]);
 
-  const { timeZone, names } = view.current;
   let body;
   if (state.status === "loading") {
     body = html`<p class="history-placeholder">Loading history…</p>`;
@@ -118,7 +114,7 @@ export function HistorySection({ owner, id, heading = "h2" }) {
     body = html`<p class="history-placeholder">No changes recorded yet.</p>`;
   } else {
     body = html`<ol class="history-events" ref=${list}>
-        ${state.events.map((event) => html`<${Event} key=${event.id} event=${event} timeZone=${timeZone} names=${names} />`)}
+        ${state.events.map((event) => html`<${Event} key=${event.id} event=${event} view=${view.current} />`)}
       </ol>
       ${paging.problem &&
       html`<p class="history-problem-message" role="alert">

@@ -1,7 +1,7 @@
 // How history reads: actions, kinds of things and fields in words, values as a person
 // writes them (yes/no, dates in the company's time zone, names instead of ids).
 
-import { formatDate } from "../../lib/format.js";
+import { formatDate, formatMoney } from "../../lib/format.js";
 
 export const ACTIONS = { CREATE: "Created", UPDATE: "Changed", DELETE: "Deleted" };
 
@@ -59,19 +59,33 @@ export function fieldLabel(field) {
 const MOMENT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/;
 const ENTRY_FIELDS = new Set(["reasonId", "causeId", "resolutionId"]);
 const PERSON_FIELDS = new Set(["assignedToId", "savedById"]);
+const MONEY_FIELDS = new Set(["rmr", "rmrAtRisk", "rmrRetained"]);
+const WORD_FIELDS = new Set(["status", "riskLevel", "role", "channel"]);
 
-/** A value as text: "—" for none, Yes/No, a time in the company's zone, an entry's or a
- * person's name for their id (`names`: {entries: Map, people: Map}). */
-export function valueText(field, value, timeZone, names = null) {
+/** A value as text: "—" for none, Yes/No, money in the company's currency, a time in its
+ * zone, words for a status ("AT_RISK" → "At risk"), an entry's or a person's name for their
+ * id. `view` is {timeZone, currency, names: {entries: Map, people: Map} or null}. */
+export function valueText(field, value, view) {
   if (value === null || value === undefined || value === "") return "—";
   if (value === "true") return "Yes";
   if (value === "false") return "No";
+  const names = view.names;
   if (ENTRY_FIELDS.has(field) && names?.entries.has(value)) return names.entries.get(value);
   if (PERSON_FIELDS.has(field) && names?.people.has(value)) return names.people.get(value);
+  if (MONEY_FIELDS.has(field) && /^-?\d+(\.\d+)?$/.test(value)) return formatMoney(value, view.currency);
+  if (WORD_FIELDS.has(field) && /^[A-Z_]+$/.test(value)) {
+    const words = value.replaceAll("_", " ").toLowerCase();
+    return words.charAt(0).toUpperCase() + words.slice(1);
+  }
   if (MOMENT.test(value) && !Number.isNaN(Date.parse(value))) {
-    return formatDate(value, timeZone, { time: true });
+    return formatDate(value, view.timeZone, { time: true });
   }
   return value;
+}
+
+/** How values are written for the signed-in company (`me`), with `names` for ids. */
+export function viewOf(me, names = null) {
+  return { timeZone: me?.company?.timezone ?? "UTC", currency: me?.company?.currency ?? "USD", names };
 }
 
 /** The lookup `valueText` reads, from the answer's atRiskEntries and users (or nothing). */
