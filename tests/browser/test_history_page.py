@@ -21,7 +21,7 @@ from zoneinfo import ZoneInfo
 
 import httpx
 import pytest
-from playwright.sync_api import Locator, Page, expect
+from playwright.sync_api import Locator, Page, Route, expect
 
 from tests.utils.accounts import (
     ADMIN_EMAIL,
@@ -478,3 +478,65 @@ def test_the_log_by_keyboard_alone(page: Page, server: Server) -> None:
     keyboard.press("Enter")
     expect(page).to_have_url(re.compile("entity_id="))
     expect(page.get_by_role("heading", name="History", level=1)).to_be_focused()
+
+
+def test_a_history_that_cannot_load_says_so_and_retries(
+    page: Page, server: Server, browser_errors: list[str]
+) -> None:
+    name = unique(CAUSE)
+    add_entry(server, CAUSE, name)
+    open_page(page, server, "/settings/at-risk-entries")
+    refused = "**/graphql"
+
+    def refuse_history(route: Route) -> None:
+        if "query HistoryOf" in (route.request.post_data or ""):
+            route.abort("connectionrefused")
+        else:
+            route.continue_()
+
+    page.route(refused, refuse_history)
+    row(page, CAUSE, name).click()
+    window = editor(page, "Edit Cause")
+    field = window.get_by_role("textbox", name="Cause", exact=True)
+    field.fill(f"{name} typed")
+    window.get_by_role("button", name="History").click()
+    history = window.get_by_role("region", name="History")
+    expect(history.get_by_role("alert")).to_have_text(
+        "Could not load the history: the server could not be reached. "
+        "Check the connection and try again."
+    )
+    page.unroute(refused)
+    history.get_by_role("button", name="Retry").click()
+    expect(history.get_by_role("alert")).to_have_count(0)
+    expect(history.locator(".history-event")).to_have_count(1)
+    expect(field).to_have_value(f"{name} typed")
+    browser_errors[:] = [e for e in browser_errors if "ERR_CONNECTION_REFUSED" not in e]
+
+
+def test_the_log_that_cannot_load_says_so_and_a_failed_load_more_keeps_the_page(
+    page: Page, server: Server, browser_errors: list[str]
+) -> None:
+    entry = add_entry(server, CAUSE, unique(CAUSE))
+    for step in range(51):
+        rename(server, entry, f"{entry['name']} {step}")
+    query = f"?entity_id={entry['id']}"
+    page.route("**/graphql", lambda route: route.abort("connectionrefused"))
+    sign_in(page, server)
+    page.goto(f"{server.base_url}{PATH}{query}")
+    expect(page.get_by_role("alert")).to_have_text(re.compile("^Could not load the history: "))
+    page.unroute("**/graphql")
+    page.get_by_role("button", name="Retry").click()
+    expect(events(page)).to_have_count(50)
+    expect(page.get_by_role("heading", name="History", level=1)).to_be_focused()
+
+    page.route("**/graphql", lambda route: route.abort("connectionrefused"))
+    page.get_by_role("button", name="Load more").click()
+    expect(page.get_by_role("alert")).to_have_text(
+        re.compile("^Could not load more changes: the server could not be reached")
+    )
+    expect(events(page)).to_have_count(50)
+    page.unroute("**/graphql")
+    page.get_by_role("button", name="Load more").click()
+    expect(events(page)).to_have_count(52)
+    expect(page.get_by_role("alert")).to_have_count(0)
+    browser_errors[:] = [e for e in browser_errors if "ERR_CONNECTION_REFUSED" not in e]
