@@ -540,3 +540,59 @@ def test_the_log_that_cannot_load_says_so_and_a_failed_load_more_keeps_the_page(
     expect(events(page)).to_have_count(52)
     expect(page.get_by_role("alert")).to_have_count(0)
     browser_errors[:] = [e for e in browser_errors if "ERR_CONNECTION_REFUSED" not in e]
+
+
+STANDALONE = """async ([owner, id]) => {
+  const { html, render } = await import("/lib/dom.js");
+  const { HistorySection } = await import("/views/history/HistorySection.js");
+  const host = Object.assign(document.createElement("div"), { id: "standalone" });
+  document.body.append(host);
+  render(html`<${HistorySection} owner=${owner} id=${id} />`, host);
+}"""
+
+
+def test_the_history_section_stands_on_its_own_for_a_customer_and_a_case(
+    page: Page, server: Server
+) -> None:
+    customer = add_customer(server, f"Standalone {unique(REASON)}")
+    graphql(
+        server,
+        "mutation($input: UpdateCustomerInput!) { updateCustomer(input: $input) { __typename } }",
+        {"input": {"id": customer["id"], "rmr": "120.00"}},
+    )
+    reason = add_entry(server, REASON, unique(REASON))
+    me = graphql(server, "{ me { userId } }")["me"]
+    variables = {
+        "input": {
+            "customerId": customer["id"],
+            "reasonId": reason["id"],
+            "riskLevel": "HIGH",
+            "assignedToId": me["userId"],
+        }
+    }
+    case = graphql(server, FLAG, variables)["flagCustomerAtRisk"]
+    open_page(page, server, "/settings/at-risk-entries")
+
+    page.evaluate(STANDALONE, ["customer", customer["id"]])
+    host = page.locator("#standalone")
+    history = host.get_by_role("region", name="History")
+    expect(history.get_by_role("heading", name="History", level=2)).to_be_visible()
+    items = history.locator(".history-event")
+    expect(items).to_have_count(2)
+    expect(items.first.locator(".history-change")).to_have_text("RMR: $49.90 → $120.00")
+    expect(items.last.locator(".history-action")).to_have_text("Created")
+    page.evaluate("document.getElementById('standalone').remove()")
+
+    page.evaluate(STANDALONE, ["atRiskCase", case["id"]])
+    changes = host.get_by_role("region", name="History").locator(".history-change")
+    expect(changes.filter(has_text="Reason:")).to_have_text(f"Reason: {reason['name']}")
+    expect(changes.filter(has_text="Risk level:")).to_have_text("Risk level: High")
+    expect(changes.filter(has_text="Assigned to:")).to_have_text(f"Assigned to: {ADMIN_EMAIL}")
+    expect(changes.filter(has_text="RMR at risk:")).to_have_text("RMR at risk: $120.00")
+    expect(changes.filter(has_text="Status:")).to_have_text("Status: Open")
+    page.evaluate("document.getElementById('standalone').remove()")
+
+    page.evaluate(STANDALONE, ["customer", "0" * 26])
+    expect(host.get_by_role("region", name="History")).to_contain_text(
+        "This customer no longer exists."
+    )
