@@ -596,3 +596,38 @@ def test_the_history_section_stands_on_its_own_for_a_customer_and_a_case(
     expect(host.get_by_role("region", name="History")).to_contain_text(
         "This customer no longer exists."
     )
+
+
+def test_the_entry_windows_history_by_keyboard_alone(page: Page, server: Server) -> None:
+    name = unique(REASON)
+    entry = add_entry(server, REASON, name)
+    for step in range(21):
+        rename(server, entry, f"{name} {step}")
+    open_page(page, server, "/settings/at-risk-entries")
+    keyboard = page.keyboard
+    tab_to(page, row(page, REASON, f"{name} 20"))
+    keyboard.press("Enter")
+    window = editor(page, "Edit Reason")
+    toggle = window.get_by_role("button", name="History")
+    tab_to(page, toggle)
+    keyboard.press("Enter")
+    expect(toggle).to_have_attribute("aria-expanded", "true")
+    items = window.locator(".history-event")
+    expect(items).to_have_count(20)
+    more = window.get_by_role("button", name="Show more")
+    keyboard.press("Tab")
+    expect(more).to_be_focused()
+    keyboard.press("Enter")
+    expect(items).to_have_count(22)
+    expect(items.nth(20)).to_be_focused()
+    expect(more).to_have_count(0)
+    keyboard.press("Tab")  # the last control: the focus wraps to the first, inside the window
+    expect(window.get_by_role("textbox", name="Reason", exact=True)).to_be_focused()
+    keyboard.press("Shift+Tab")
+    expect(toggle).to_be_focused()
+    keyboard.press("Space")
+    expect(toggle).to_have_attribute("aria-expanded", "false")
+    expect(items).to_have_count(0)
+    keyboard.press("Escape")
+    expect(window).to_be_hidden()
+    expect(row(page, REASON, f"{name} 20")).to_be_focused()
