@@ -14,7 +14,6 @@ import sqlite3
 import subprocess
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
-from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 from zoneinfo import ZoneInfo
@@ -31,7 +30,7 @@ from tests.utils.accounts import (
     provision,
     session_cookies,
 )
-from tests.utils.browser import graphql, sign_in
+from tests.utils.browser import ARTIFACTS, graphql, sign_in
 from tests.utils.cases_api import CREATE_CUSTOMER
 from tests.utils.databases import sqlite_url
 from tests.utils.graphql import UPDATE
@@ -178,6 +177,7 @@ def test_an_edit_shows_in_the_entry_windows_history_with_old_and_new(
     )
     expect(created.locator(".history-action")).to_have_text("Created")
     expect(created.locator(".history-change").first).to_have_text(f"Name: {first}")
+    page.screenshot(path=ARTIFACTS / "history-editor-1280.png")
     # The time is the company's (Auckland), to the minute of the event.
     stored = graphql(server, "query($id: ID!) { atRiskEntry(id: $id) { history { at } } }",
                      {"id": entry["id"]})["atRiskEntry"]["history"][0]["at"]  # fmt: skip
@@ -422,14 +422,12 @@ def test_the_log_fits_a_375_pixel_screen(page: Page, server: Server) -> None:
         assert box["x"] >= 0
         assert box["x"] + box["width"] <= 375, control
     page.screenshot(
-        path=str(Path(__file__).resolve().parent.parent / "artifacts" / "history-375.png"),
+        path=ARTIFACTS / "history-375.png",
         full_page=True,
     )
 
     page.set_viewport_size({"width": 1280, "height": 900})
-    page.screenshot(
-        path=str(Path(__file__).resolve().parent.parent / "artifacts" / "history-1280.png")
-    )
+    page.screenshot(path=ARTIFACTS / "history-1280.png")
 
     page.set_viewport_size({"width": 375, "height": 740})
     entry_name = "Unbroken" * 10 + unique(CAUSE)
@@ -442,9 +440,7 @@ def test_the_log_fits_a_375_pixel_screen(page: Page, server: Server) -> None:
     expect(window.locator(".history-event")).to_have_count(2)
     assert overflow(page) <= 0
     assert window.evaluate("node => node.scrollWidth <= node.clientWidth")
-    page.screenshot(
-        path=str(Path(__file__).resolve().parent.parent / "artifacts" / "history-editor-375.png")
-    )
+    page.screenshot(path=ARTIFACTS / "history-editor-375.png")
 
 
 def test_the_log_by_keyboard_alone(page: Page, server: Server) -> None:
@@ -631,3 +627,36 @@ def test_the_entry_windows_history_by_keyboard_alone(page: Page, server: Server)
     keyboard.press("Escape")
     expect(window).to_be_hidden()
     expect(row(page, REASON, f"{name} 20")).to_be_focused()
+
+
+def test_filters_that_make_no_sense_say_so_and_load_nothing(page: Page, server: Server) -> None:
+    sign_in(page, server)
+    requests: list[str] = []
+    page.on(
+        "request",
+        lambda r: requests.append(r.post_data or "") if r.url.endswith("/graphql") else None,
+    )
+    page.goto(f"{server.base_url}{PATH}?entity_type=GHOSTS&from=2026-13-45&to=2026-02-30")
+    expect(page.get_by_role("heading", name="History", level=1)).to_be_visible()
+    kind = page.get_by_role("combobox", name="Kind")
+    expect(kind).to_have_accessible_description("Choose a kind of thing from the list.")
+    expect(kind).to_have_attribute("aria-invalid", "true")
+    expect(page.get_by_label("From", exact=True)).to_have_accessible_description(
+        "Enter the first day as a date, like 2026-12-01."
+    )
+    expect(page.get_by_label("To", exact=True)).to_have_accessible_description(
+        "Enter the last day as a date, like 2026-12-31."
+    )
+    expect(page.get_by_text("Correct the filters above to see the history.")).to_be_visible()
+    expect(page.get_by_role("link", name="Download CSV")).to_have_count(0)
+    expect(events(page)).to_have_count(0)
+    assert not [body for body in requests if "query HistoryLog" in body]
+
+    kind.select_option(label="Customers")
+    page.get_by_role("button", name="Clear filters").click()
+    expect(page).to_have_url(f"{server.base_url}{PATH}")
+    expect(page.get_by_role("main")).not_to_have_attribute("aria-busy", "true")
+    expect(events(page).first).to_be_visible()
+    expect(page.get_by_role("link", name="Download CSV")).to_have_attribute(
+        "href", "/settings/history.csv"
+    )

@@ -81,6 +81,11 @@ export function Editor({ category, entry, page }) {
     }
   });
 
+  // Opened, the history scrolls into view below the form (the window scrolls, not the page).
+  useEffect(() => {
+    if (historyOpen) document.getElementById("editor-history")?.scrollIntoView({ block: "start" });
+  }, [historyOpen]);
+
   function focusAfter(selector) {
     focusNext.current = selector;
   }

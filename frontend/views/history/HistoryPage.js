@@ -12,7 +12,7 @@ import { session, signedIn, signedOut } from "../../lib/session.js";
 import { Page } from "../shell/Page.js";
 import { Event } from "./Event.js";
 import { LINKS_PER_REQUEST, LOG, LOG_NAMES, WHO, linksOf } from "./operations.js";
-import { ENTITIES, entityLabel, loadProblem, namesOf, viewOf } from "./words.js";
+import { ENTITIES, entityLabel, inSentence, loadProblem, namesOf, viewOf } from "./words.js";
 
 export const LOG_PAGE = 50;
 const PATH = "/settings/history";
@@ -379,7 +379,7 @@ export function HistoryPage() {
     ${narrowed &&
     html`<p class="history-narrowed">
       <span>
-        Only the changes of one ${entityLabel(filters.entityType || "thing").toLowerCase()}${oneThing ? html`: “${oneThing.entityLabel}”` : ""}.
+        Only the changes of one ${filters.entityType ? inSentence(entityLabel(filters.entityType)) : "thing"}${oneThing ? html`: “${oneThing.entityLabel}”` : ""}.
       </span>
       ${" "}<button type="button" class="link-button" onClick=${() => change({ entity_id: null })}>Show every one</button>
     </p>`}

@@ -18,6 +18,11 @@ export function entityLabel(value) {
   return ENTITIES.find((entity) => entity.value === value)?.label ?? value;
 }
 
+/** "Customer" → "customer", inside a sentence ("API token" stays). */
+export function inSentence(label) {
+  return /^[A-Z]{2}/.test(label) ? label : label.charAt(0).toLowerCase() + label.slice(1);
+}
+
 const FIELDS = {
   accountNumber: "Account number",
   active: "Active",
