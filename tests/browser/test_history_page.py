@@ -273,6 +273,7 @@ def test_the_log_pages_past_the_first_page_and_narrows_to_one_thing(
     expect(page).to_have_url(re.compile(f"entity_id={entry['id']}"))
     expect(page.get_by_role("main")).not_to_have_attribute("aria-busy", "true")
     expect(page.get_by_text("Only the changes of one at-risk entry")).to_be_visible()
+    page.screenshot(path=ARTIFACTS / "history-narrowed-1280.png")
 
     expect(events(page)).to_have_count(50)
     expect(page.get_by_role("status").filter(has_text="shown")).to_have_text(
@@ -592,6 +593,14 @@ def test_the_history_section_stands_on_its_own_for_a_customer_and_a_case(
     expect(host.get_by_role("region", name="History")).to_contain_text(
         "This customer no longer exists."
     )
+
+    # A viewer sees the history of what they may see.
+    sign_in(page, server, VIEWER_EMAIL)
+    page.goto(f"{server.base_url}/settings/at-risk-entries")
+    expect(page.get_by_role("main")).not_to_have_attribute("aria-busy", "true")
+    page.evaluate(STANDALONE, ["atRiskCase", case["id"]])
+    changes = host.get_by_role("region", name="History").locator(".history-change")
+    expect(changes.filter(has_text="Reason:")).to_have_text(f"Reason: {reason['name']}")
 
 
 def test_the_entry_windows_history_by_keyboard_alone(page: Page, server: Server) -> None:
