@@ -7,6 +7,7 @@ import { alias, location, matchPath, navigate } from "./lib/router.js";
 import { allows, session } from "./lib/session.js";
 import { EntriesPage } from "./views/entries/EntriesPage.js";
 import { ReportsPage } from "./views/reports/ReportsPage.js";
+import { HistoryPage } from "./views/history/HistoryPage.js";
 import { NotFound } from "./views/shell/NotFound.js";
 import { Shell } from "./views/shell/Shell.js";
 import { SignIn } from "./views/shell/SignIn.js";
@@ -20,6 +21,7 @@ export const ROUTES = [
     page: EntriesPage,
   },
   { path: "/reports", nav: "Reports", roles: ["ADMIN", "AGENT", "VIEWER"], page: ReportsPage },
+  { path: "/settings/history", nav: "History", roles: ["ADMIN"], page: HistoryPage },
   // Part two's pages land here, each with its roles: "/cases" (then the landing page),
   // "/customers", "/customers/:id" (the page gets params.id), "/reports", "/settings/users",
   // "/settings/tokens", "/settings/company", "/settings/history".

@@ -20,6 +20,18 @@ function keepFocusInside(event) {
   );
   const first = focusable[0];
   const last = focusable[focusable.length - 1];
+  const active = document.activeElement;
+  if (!focusable.includes(active)) {
+    // Something focused that Tab does not reach (a list item after "Show more"): wrap
+    // around from there too, when no control lies beyond it.
+    const follows = (node) => active.compareDocumentPosition(node) & Node.DOCUMENT_POSITION_FOLLOWING;
+    const beyond = event.shiftKey ? focusable.filter((node) => !follows(node)) : focusable.filter(follows);
+    if (beyond.length === 0) {
+      event.preventDefault();
+      (event.shiftKey ? last : first).focus();
+    }
+    return;
+  }
   if (event.shiftKey && document.activeElement === first) {
     event.preventDefault();
     last.focus();

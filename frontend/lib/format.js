@@ -57,6 +57,40 @@ export function localDay(iso, timeZone) {
   return `${part("year")}-${part("month")}-${part("day")}`;
 }
 
+/** How far `timeZone`'s wall clock is ahead of UTC at the instant `ms`, in milliseconds. */
+function zoneOffset(ms, timeZone) {
+  const parts = new Intl.DateTimeFormat("en-CA", {
+    timeZone,
+    hourCycle: "h23",
+    year: "numeric",
+    month: "2-digit",
+    day: "2-digit",
+    hour: "2-digit",
+    minute: "2-digit",
+    second: "2-digit",
+  }).formatToParts(new Date(ms));
+  const part = (type) => Number(parts.find((p) => p.type === type).value);
+  const wall = Date.UTC(part("year"), part("month") - 1, part("day"), part("hour"), part("minute"), part("second"));
+  return wall - Math.floor(ms / 1000) * 1000;
+}
+
+/** The instant (ISO, UTC) a calendar day ("2026-12-02") starts in the company's time zone. */
+export function dayStart(day, timeZone) {
+  const [year, month, date] = day.split("-").map(Number);
+  const midnight = Date.UTC(year, month - 1, date);
+  let ms = midnight;
+  for (let i = 0; i < 3; i += 1) {
+    ms = midnight - zoneOffset(ms, timeZone); // twice settles it, also across a clock change
+  }
+  return new Date(ms).toISOString();
+}
+
+/** The calendar day after `day` ("2026-12-31" → "2027-01-01"). */
+export function nextDay(day) {
+  const [year, month, date] = day.split("-").map(Number);
+  return new Date(Date.UTC(year, month - 1, date + 1)).toISOString().slice(0, 10);
+}
+
 /** "1 day", "12 days". */
 export function formatDays(days) {
   return `${days} day${days === 1 ? "" : "s"}`;

@@ -5,11 +5,13 @@
 // puts back every field typed; when the session has ended it asks for the password in
 // place and then does what was asked. Delete asks first and sends the version the window
 // shows, so that an entry someone else changed meanwhile is not deleted unseen. When only
-// the entry's place changed meanwhile, the save or delete simply goes ahead.
+// the entry's place changed meanwhile, the save or delete simply goes ahead. Below, History
+// (closed until asked for) shows who changed the entry, when, and what it was before.
 
 import { Dialog } from "../../lib/dialog.js";
 import { html, useEffect, useLayoutEffect, useRef, useState } from "../../lib/dom.js";
 import { graphql } from "../../lib/graphql.js";
+import { HistorySection } from "../history/HistorySection.js";
 import { SignInAgain, signInAgain } from "../shell/SignInAgain.js";
 import { DESCRIPTION_MAX_LENGTH, NAME_MAX_LENGTH } from "./categories.js";
 import { ADD, DELETE, MOVE, UPDATE } from "./operations.js";
@@ -58,6 +60,7 @@ export function Editor({ category, entry, page, latest }) {
   const [retry, setRetry] = useState(null); // {action, password, problem} after the session ended
   const [isGone, setGone] = useState(false);
   const [status, setStatus] = useState("");
+  const [historyOpen, setHistoryOpen] = useState(false);
   const alive = useRef(true);
   const nameInput = useRef(null);
   const focusNext = useRef(null); // a selector to focus after the next render
@@ -77,6 +80,11 @@ export function Editor({ category, entry, page, latest }) {
       focusNext.current = null;
     }
   });
+
+  // Opened, the history scrolls into view below the form (the window scrolls, not the page).
+  useEffect(() => {
+    if (historyOpen) document.getElementById("editor-history")?.scrollIntoView({ block: "start" });
+  }, [historyOpen]);
 
   function focusAfter(selector) {
     focusNext.current = selector;
@@ -469,5 +477,22 @@ export function Editor({ category, entry, page, latest }) {
 
       ${actions}
     </form>
+    ${!adding &&
+    !isGone &&
+    html`<div class="editor-history">
+      <button
+        type="button"
+        class="disclosure"
+        id="editor-history"
+        aria-expanded=${String(historyOpen)}
+        aria-controls="editor-history-panel"
+        onClick=${() => setHistoryOpen(!historyOpen)}
+      >
+        History
+      </button>
+      <div id="editor-history-panel" hidden=${!historyOpen}>
+        ${historyOpen && html`<${HistorySection} owner="atRiskEntry" id=${base.id} heading=${null} />`}
+      </div>
+    </div>`}
   </${Dialog}>`;
 }
