@@ -5,6 +5,7 @@
 // cases; the same report downloads as CSV.
 
 import { html, useEffect, useRef, useState, useStore } from "../../lib/dom.js";
+import { useLiveChanges } from "../../lib/live.js";
 import { graphql } from "../../lib/graphql.js";
 import { location, requestTitleFocus, setQuery } from "../../lib/router.js";
 import { session, signedIn, signedOut } from "../../lib/session.js";
@@ -238,11 +239,11 @@ export function ReportsPage() {
   const latest = useRef(0);
   const key = asked.errors === null ? `${asked.from}|${asked.to}|${asked.grouping}` : null;
 
-  async function load() {
+  async function load({ quiet = false } = {}) {
     const ask = latest.current + 1;
     const asking = key;
     latest.current = ask;
-    setState((current) => ({ ...current, status: "loading", problem: null }));
+    if (!quiet) setState((current) => ({ ...current, status: "loading", problem: null }));
     try {
       const data = await graphql(REPORT, { from: asked.from, to: asked.to, groupBy: asked.grouping });
       if (ask !== latest.current) return; // a newer question is on its way
@@ -251,10 +252,10 @@ export function ReportsPage() {
     } catch (error) {
       if (ask !== latest.current) return;
       if (error.kind === "unauthenticated") {
-        signedOut();
+        signedOut(quiet ? "Your session has ended. Sign in again." : "");
         return;
       }
-      setState({ status: "error", data: null, problem: error });
+      if (!quiet) setState({ status: "error", data: null, problem: error });
     }
   }
 
@@ -266,6 +267,16 @@ export function ReportsPage() {
       setState({ status: "idle", data: null, problem: null });
     }
   }, [key]);
+
+  // Someone else's change to a case, a customer, a list or the company: the same report
+  // is read again in place (one read for a burst of changes).
+  const liveTimer = useRef(0);
+  useLiveChanges((change) => {
+    if (key === null || change.entityType === "API_TOKEN") return;
+    clearTimeout(liveTimer.current);
+    liveTimer.current = setTimeout(() => load({ quiet: true }), 250);
+  });
+  useEffect(() => () => clearTimeout(liveTimer.current), []);
 
   // The company's time zone decides what "this month" is: once it is known (or changes),
   // the days follow it, and the key above asks again. Until the answer to what the address
