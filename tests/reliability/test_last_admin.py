@@ -131,11 +131,13 @@ async def test_twenty_concurrent_demotions_leave_an_admin(live: LiveServer, admi
 
 async def test_twenty_concurrent_deactivations_leave_an_admin(live: LiveServer, admins) -> None:
     keeper, _ = await active_admins(live)
-    async with keeper:
+    try:
         api = SettingsApi(keeper)
         for _, person in admins:  # everyone an active admin again
             restored = await api.update_user(person, role="ADMIN", active=True)
             assert (restored["role"], restored["active"]) == ("ADMIN", True), restored
+    finally:
+        await keeper.aclose()
     answers = await race(admins, {"active": False})
     keeper, remaining = await active_admins(live)
     await keeper.aclose()
