@@ -288,3 +288,32 @@ def test_the_subscription_document_is_the_contract(server: LiveServer) -> None:
         first = socket.change()
     assert first["resync"] is True
     assert first["entityType"] == "COMPANY"
+
+
+DEACTIVATE = """mutation($id: ID!, $active: Boolean!) {
+  updateUser(input: {id: $id, active: $active}) { __typename }
+}"""
+PEOPLE = "{ users { id email } }"
+
+
+def test_deactivating_a_person_closes_their_open_socket(server: LiveServer) -> None:
+    with server.server.client(cookies=cookies(server)) as admin:
+        people = admin.post("/graphql", json={"query": PEOPLE}).json()["data"]["users"]
+        viewer = next(person["id"] for person in people if person["email"] == VIEWER_EMAIL)
+        login = httpx.post(
+            f"{server.base_url}/auth/login", json={"email": VIEWER_EMAIL, "password": PASSWORD}
+        )
+        login.raise_for_status()
+        try:
+            with subscribed(server.server, cookies=dict(login.cookies)) as socket:
+                answer = admin.post(
+                    "/graphql",
+                    json={"query": DEACTIVATE, "variables": {"id": viewer, "active": False}},
+                )
+                assert answer.json()["data"]["updateUser"]["__typename"] == "User"
+                # At the change itself, not at the next periodic check.
+                assert socket.closed(within=RECHECK_SECONDS / 2)[0] == 4401
+        finally:
+            admin.post(
+                "/graphql", json={"query": DEACTIVATE, "variables": {"id": viewer, "active": True}}
+            )

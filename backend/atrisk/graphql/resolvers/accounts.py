@@ -5,6 +5,7 @@ atrisk.services."""
 from __future__ import annotations
 
 import strawberry
+from starlette.responses import Response
 
 from atrisk.graphql.context import Info
 from atrisk.graphql.errors import to_user_error
@@ -202,5 +203,6 @@ class AccountMutation:
     async def sign_out_everywhere(self, info: Info) -> SignedOut:
         ctx = info.context
         ended = await users.sign_out_everywhere(ctx.db, ctx.signed_in)
-        clear_session_cookie(ctx.response, ctx.request.scope, _settings(info))
+        if isinstance(ctx.response, Response):  # mutations come over HTTP only
+            clear_session_cookie(ctx.response, ctx.request.scope, _settings(info))
         return SignedOut(sessions=ended)
