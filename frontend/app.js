@@ -6,6 +6,10 @@ import { html, render, useStore } from "./lib/dom.js";
 import { alias, location, matchPath, navigate } from "./lib/router.js";
 import { allows, session } from "./lib/session.js";
 import { EntriesPage } from "./views/entries/EntriesPage.js";
+import { AccountPage } from "./views/settings/AccountPage.js";
+import { CompanyPage } from "./views/settings/CompanyPage.js";
+import { TokensPage } from "./views/settings/TokensPage.js";
+import { UsersPage } from "./views/settings/UsersPage.js";
 import { NotFound } from "./views/shell/NotFound.js";
 import { Shell } from "./views/shell/Shell.js";
 import { SignIn } from "./views/shell/SignIn.js";
@@ -18,6 +22,10 @@ export const ROUTES = [
     roles: ["ADMIN", "VIEWER"],
     page: EntriesPage,
   },
+  { path: "/settings/users", nav: "People", roles: ["ADMIN"], page: UsersPage },
+  { path: "/settings/tokens", nav: "API tokens", roles: ["ADMIN"], page: TokensPage },
+  { path: "/settings/company", nav: "Company", roles: ["ADMIN"], page: CompanyPage },
+  { path: "/account", roles: ["ADMIN", "AGENT", "VIEWER"], page: AccountPage },
   // Part two's pages land here, each with its roles: "/cases" (then the landing page),
   // "/customers", "/customers/:id" (the page gets params.id), "/reports", "/settings/users",
   // "/settings/tokens", "/settings/company", "/settings/history".
