@@ -12,9 +12,10 @@ from typing import Any
 from atrisk.cli.database import CommandFailed, with_database
 from atrisk.db.database import Database
 from atrisk.domain.accounts import Role
+from atrisk.models.companies import Company
 from atrisk.services import imports, tokens, users
 from atrisk.services.changes import CLI
-from atrisk.services.companies import find_company
+from atrisk.services.companies import find_company, list_companies
 from atrisk.services.credentials import generate_password
 from atrisk.services.errors import ServiceError
 from atrisk.settings import Settings
@@ -79,25 +80,34 @@ def _create_token(settings: Settings, args: argparse.Namespace) -> int:
     return with_database(settings, work)
 
 
+async def _companies(db: Database, name: str | None) -> list[Company]:
+    """The company named `name` (any spelling), or every company when None."""
+    if name is None:
+        return await list_companies(db)
+    company = await find_company(db, name)
+    if company is None:
+        raise CommandFailed(f"no company is named {name!r}")
+    return [company]
+
+
 def _list_users(settings: Settings, args: argparse.Namespace) -> int:
     async def work(db: Database) -> int:
-        company_id = await _company_id(db, args.company)
-        rows = await users.list_users(db, company_id, include_inactive=True)
-        print(
-            _table(
-                ("email", "name", "role", "status", "last sign-in"),
-                [
-                    (
-                        row.email,
-                        row.name or "",
-                        row.role.value.lower(),
-                        "active" if row.active else "deactivated",
-                        _when(row.last_sign_in_at),
-                    )
-                    for row in rows
-                ],
-            )
-        )
+        lines: list[tuple[str, ...]] = []
+        for company in await _companies(db, args.company):
+            rows = await users.list_users(db, company.id, include_inactive=True)
+            lines += [
+                (
+                    company.name,
+                    row.email,
+                    row.name or "",
+                    row.role.value.lower(),
+                    "active" if row.active else "deactivated",
+                    _when(row.last_sign_in_at),
+                )
+                for row in rows
+            ]
+        header = ("company", "email", "name", "role", "status", "last sign-in")
+        print(_table(*_one_company(args, header, lines)))
         return 0
 
     return with_database(settings, work)
@@ -105,27 +115,35 @@ def _list_users(settings: Settings, args: argparse.Namespace) -> int:
 
 def _list_tokens(settings: Settings, args: argparse.Namespace) -> int:
     async def work(db: Database) -> int:
-        company_id = await _company_id(db, args.company)
-        rows = await tokens.list_tokens(db, company_id)
-        print(
-            _table(
-                ("name", "role", "created by", "created", "last used", "revoked"),
-                [
-                    (
-                        row.name,
-                        row.role.value.lower(),
-                        row.created_by or "",
-                        _when(row.created_at),
-                        _when(row.last_used_at),
-                        _when(getattr(row, "revoked_at", None)),
-                    )
-                    for row in rows
-                ],
-            )
-        )
+        lines: list[tuple[str, ...]] = []
+        for company in await _companies(db, args.company):
+            rows = await tokens.list_tokens(db, company.id)
+            lines += [
+                (
+                    company.name,
+                    row.name,
+                    row.role.value.lower(),
+                    row.created_by or "",
+                    _when(row.created_at),
+                    _when(row.last_used_at),
+                    _when(row.revoked_at),
+                )
+                for row in rows
+            ]
+        header = ("company", "name", "role", "created by", "created", "last used", "revoked")
+        print(_table(*_one_company(args, header, lines)))
         return 0
 
     return with_database(settings, work)
+
+
+def _one_company(
+    args: argparse.Namespace, header: tuple[str, ...], lines: list[tuple[str, ...]]
+) -> tuple[tuple[str, ...], list[tuple[str, ...]]]:
+    """The table without its company column when one company was asked for."""
+    if args.company is None:
+        return header, lines
+    return header[1:], [line[1:] for line in lines]
 
 
 def _import_customers(settings: Settings, args: argparse.Namespace) -> int:
@@ -184,15 +202,15 @@ def add_commands(commands: Any) -> None:
     company.add_argument("--password", help="the admin's password (default: generate one)")
     company.set_defaults(handler=_create_company)
 
-    user = commands.add_parser("create-user", help="add an admin or viewer to a company")
-    user.add_argument("--company", required=True, help="the company's name")
+    user = commands.add_parser("create-user", help="add an admin, agent or viewer to a company")
+    user.add_argument("--company", required=True, help="the company's name (any case)")
     user.add_argument("--email", required=True, help="the email they sign in with")
     user.add_argument("--role", required=True, choices=["admin", "agent", "viewer"])
     user.add_argument("--password", help="their password (default: generate one)")
     user.set_defaults(handler=_create_user)
 
     token = commands.add_parser("create-token", help="create an API token; prints it")
-    token.add_argument("--company", required=True, help="the company's name")
+    token.add_argument("--company", required=True, help="the company's name (any case)")
     token.add_argument("--name", required=True, help="a label, unique in the company")
     token.add_argument(
         "--role",
@@ -202,25 +220,31 @@ def add_commands(commands: Any) -> None:
     )
     token.set_defaults(handler=_create_token)
 
-    people = commands.add_parser("list-users", help="the people of a company")
-    people.add_argument("--company", required=True, help="the company's name")
+    people = commands.add_parser(
+        "list-users", help="the people of a company (of every company without --company)"
+    )
+    people.add_argument("--company", help="the company's name (any case)")
     people.set_defaults(handler=_list_users)
 
-    token_list = commands.add_parser("list-tokens", help="the API tokens of a company")
-    token_list.add_argument("--company", required=True, help="the company's name")
+    token_list = commands.add_parser(
+        "list-tokens",
+        help="the API tokens of a company (of every company without --company), newest "
+        "first; never their secrets",
+    )
+    token_list.add_argument("--company", help="the company's name (any case)")
     token_list.set_defaults(handler=_list_tokens)
 
     customer_file = commands.add_parser(
         "import-customers", help="create and update customers from a CSV file"
     )
     customer_file.add_argument("file", help="CSV: account_number,name,email,phone,rmr,status")
-    customer_file.add_argument("--company", required=True, help="the company's name")
+    customer_file.add_argument("--company", required=True, help="the company's name (any case)")
     customer_file.add_argument(
         "--dry-run", action="store_true", help="check the file and say what would change"
     )
     customer_file.set_defaults(handler=_import_customers)
 
     revoke = commands.add_parser("revoke-token", help="revoke an API token at once")
-    revoke.add_argument("--company", required=True, help="the company's name")
+    revoke.add_argument("--company", required=True, help="the company's name (any case)")
     revoke.add_argument("--name", required=True, help="the token's label")
     revoke.set_defaults(handler=_revoke_token)

@@ -3,7 +3,8 @@
 Anonymous callers get UNAUTHENTICATED for every field, with `extensions.reason` saying
 why (`missing`, `invalid` or `revoked` credentials; the endpoint answers them with HTTP 401).
 Viewers (and VIEWER tokens) only read; agents (and AGENT tokens) also work customers and
-cases; only admins change the lists, people, tokens and the company. Refusals are FORBIDDEN.
+cases; only admins change the lists, people, tokens and the company; a person's own password
+and sessions are theirs alone (no API token touches them). Refusals are FORBIDDEN.
 Both are GraphQL errors, so they are not masked. What each role may do is decided in
 atrisk.domain.accounts.
 """
@@ -57,6 +58,16 @@ class WorksCases(BasePermission):
         return caller is not None and caller.works_cases
 
 
+class IsPerson(BasePermission):
+    message = "Only a signed-in person may do this; an API token cannot."
+    error_extensions = {"code": "FORBIDDEN"}  # noqa: RUF012 (the base class declares it)
+
+    def has_permission(self, source: Any, info: Info, **kwargs: Any) -> bool:
+        caller = info.context.caller
+        return caller is not None and caller.user_id is not None
+
+
 READ: list[type[BasePermission]] = [SignedIn]
 WORK: list[type[BasePermission]] = [SignedIn, WorksCases]
 ADMIN: list[type[BasePermission]] = [SignedIn, IsAdmin]
+PERSON: list[type[BasePermission]] = [SignedIn, IsPerson]

@@ -23,7 +23,7 @@ from strawberry.tools import merge_types
 from strawberry.types import ExecutionContext
 
 from atrisk.graphql.errors import MaskUnexpectedErrors
-from atrisk.graphql.resolvers.accounts import AccountQuery, PeopleQuery
+from atrisk.graphql.resolvers.accounts import AccountMutation, AccountQuery, PeopleQuery
 from atrisk.graphql.resolvers.audit import AuditQuery
 from atrisk.graphql.resolvers.cases import CaseMutation, CaseQuery
 from atrisk.graphql.resolvers.picklists import PicklistMutation, PicklistQuery
@@ -36,7 +36,7 @@ logger = logging.getLogger("atrisk.graphql")
 Query = merge_types(
     "Query", (PicklistQuery, AccountQuery, CaseQuery, PeopleQuery, ReportQuery, AuditQuery)
 )
-Mutation = merge_types("Mutation", (PicklistMutation, CaseMutation))
+Mutation = merge_types("Mutation", (PicklistMutation, CaseMutation, AccountMutation))
 
 
 def is_unexpected(error: GraphQLError) -> bool:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from sqlalchemy import bindparam, delete, select
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from atrisk.db.database import Database
 from atrisk.db.types import utcnow
@@ -44,6 +45,21 @@ async def end_session(db: Database, key: bytes, session_id: str) -> None:
         await session.execute(
             delete(UserSession).where(UserSession.id_hash == keyed_hash(key, session_id))
         )
+
+
+def session_hash(key: bytes, session_id: str) -> str:
+    """What is stored for a session's cookie value."""
+    return keyed_hash(key, session_id)
+
+
+async def end_sessions_of(session: AsyncSession, user_id: str, keep: str | None = None) -> int:
+    """In the caller's transaction: end every session of a person but the one whose stored
+    hash is `keep`; returns how many ended."""
+    statement = delete(UserSession).where(UserSession.user_id == user_id)
+    if keep is not None:
+        statement = statement.where(UserSession.id_hash != keep)
+    result = await session.execute(statement)
+    return int(result.rowcount or 0)  # type: ignore[attr-defined]
 
 
 async def end_sessions_started_before(db: Database, moment: datetime) -> int:

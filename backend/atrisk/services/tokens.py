@@ -21,7 +21,8 @@ from atrisk.models.companies import Company
 from atrisk.services import changes
 from atrisk.services.changes import CLI, Change
 from atrisk.services.credentials import keyed_hash, new_api_token
-from atrisk.services.errors import ValidationFailed
+from atrisk.services.errors import NotFound, ValidationFailed
+from atrisk.services.rows import owned
 from atrisk.services.users import checked_label
 
 logger = logging.getLogger(__name__)
@@ -105,13 +106,13 @@ async def create_token(
     key: bytes,
     company_id: str,
     name: str,
-    role: Role = Role.VIEWER,
+    role: Role | None = Role.VIEWER,
     created_by: str = CLI,
 ) -> tuple[ApiToken, str]:
     """A new token (VIEWER reads; AGENT also works customers and cases); returns the row and
     the token itself, which is shown only now."""
     name = checked_label(name, "name", TOKEN_NAME_MAX_LENGTH)
-    if role not in TOKEN_ROLES:
+    if role is None or role not in TOKEN_ROLES:
         raise ValidationFailed("role", "A token's role is VIEWER or AGENT, never ADMIN.")
     token = new_api_token()
     async with db.write() as session:
@@ -185,11 +186,50 @@ async def revoke_token(db: Database, company_id: str, name: str, actor: str = CL
     return True
 
 
+def _revocation(row: ApiToken, actor: str) -> Change:
+    assert row.revoked_at is not None
+    return Change(
+        row.company_id,
+        Entity.API_TOKEN,
+        row.id,
+        Action.UPDATE,
+        actor=actor,
+        label=row.name,
+        fields=(changes.FieldChange("revokedAt", None, row.revoked_at.isoformat()),),
+    )
+
+
+async def revoke_token_by_id(db: Database, company_id: str, token_id: str, actor: str) -> ApiToken:
+    """Revoke one of the company's tokens, at once; it stays listed, marked revoked.
+
+    Revoking a revoked token changes nothing (no second event); another company's id
+    answers NotFound like an unknown one.
+    """
+    async with db.read() as session:
+        row = await owned(session, ApiToken, company_id, token_id)
+    if row is None:
+        raise NotFound(token_id, "API token")
+    if row.revoked_at is not None:
+        return row
+    async with db.write() as session:
+        await changes.claim(session, company_id, Area.ACCOUNTS)
+        row = await owned(session, ApiToken, company_id, token_id)
+        if row is None:
+            raise NotFound(token_id, "API token")
+        if row.revoked_at is None:  # not revoked meanwhile
+            row.revoked_at = utcnow()
+            await session.flush()
+            changes.record(session, _revocation(row, actor))
+    return row
+
+
 async def list_tokens(db: Database, company_id: str) -> list[ApiToken]:
-    """The company's tokens by name."""
+    """The company's tokens, revoked ones included, newest first."""
     async with db.read() as session:
         rows = await session.execute(
-            select(ApiToken).where(ApiToken.company_id == company_id).order_by(ApiToken.name)
+            select(ApiToken)
+            .where(ApiToken.company_id == company_id)
+            .order_by(ApiToken.created_at.desc(), ApiToken.id.desc())
         )
         return list(rows.scalars())
 

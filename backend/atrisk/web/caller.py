@@ -11,6 +11,7 @@ a request is read with the name of its own scheme only.
 from __future__ import annotations
 
 from starlette.requests import HTTPConnection
+from starlette.responses import Response
 from starlette.types import Scope
 
 from atrisk.db.database import Database
@@ -31,6 +32,17 @@ def session_cookie_name(scope: Scope) -> str:
 def session_id(scope: Scope) -> str | None:
     """The session cookie's value, if the request carries one."""
     return request_cookies(scope).get(session_cookie_name(scope)) or None
+
+
+def clear_session_cookie(response: Response, scope: Scope, settings: Settings) -> None:
+    """Tell the browser to forget its session cookie (the session itself is ended apart)."""
+    response.delete_cookie(
+        session_cookie_name(scope),
+        path="/",
+        secure=settings.cookie_secure or scope.get("scheme") == "https",
+        httponly=True,
+        samesite="lax",
+    )
 
 
 def bearer_token(connection: HTTPConnection) -> str | None:

@@ -23,7 +23,7 @@ from atrisk.domain.accounts import Caller
 from atrisk.graphql.types.accounts import Viewer
 from atrisk.services import sessions, throttle, users
 from atrisk.settings import Settings
-from atrisk.web.caller import session_cookie_name, session_id
+from atrisk.web.caller import clear_session_cookie, session_cookie_name, session_id
 
 WRONG_CREDENTIALS = "Email or password is incorrect."
 # The largest body /auth/* accepts (the one request-body limit, BodySizeLimit, applies it).
@@ -97,6 +97,7 @@ async def login(request: Request) -> Response:
             )
         return _error(401, "INVALID_CREDENTIALS", WRONG_CREDENTIALS)
     await throttle.succeeded(db, attempt)
+    await users.note_sign_in(db, user)
     lifetime = timedelta(minutes=settings.session_ttl_minutes)
     new_session, _ = await sessions.start_session(db, settings.signing_key, user.id, lifetime)
     caller = await sessions.caller_from_session(db, settings.signing_key, new_session)
@@ -120,13 +121,7 @@ async def logout(request: Request) -> Response:
     if ended := session_id(request.scope):
         await sessions.end_session(db, settings.signing_key, ended)
     response = Response(status_code=204)
-    response.delete_cookie(
-        session_cookie_name(request.scope),
-        path="/",
-        secure=settings.cookie_secure or request.scope["scheme"] == "https",
-        httponly=True,
-        samesite="lax",
-    )
+    clear_session_cookie(response, request.scope, settings)
     return response
 
 

@@ -1,13 +1,17 @@
-"""Who is calling, their company, and the company's people."""
+"""Who is calling, their company, the company's people and API tokens; the inputs and
+results of the admin and self-service mutations."""
 
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Annotated
 
 import strawberry
 
 from atrisk.domain.accounts import Caller, Role
+from atrisk.graphql.types.errors import NotFoundError, ValidationError
 from atrisk.models import accounts as models
+from atrisk.models import companies as company_models
 
 strawberry.enum(
     Role,
@@ -22,6 +26,12 @@ class Company:
     name: str
     currency: str = strawberry.field(description="ISO 4217: the currency of every amount.")
     timezone: str = strawberry.field(description="IANA: the reports' days and months.")
+
+    @classmethod
+    def from_model(cls, row: company_models.Company) -> Company:
+        return cls(
+            id=strawberry.ID(row.id), name=row.name, currency=row.currency, timezone=row.timezone
+        )
 
 
 @strawberry.type(description="Who is calling. `email` and `userId` are null for an API token.")
@@ -68,3 +78,105 @@ class User:
             active=row.active,
             last_sign_in_at=row.last_sign_in_at,
         )
+
+
+@strawberry.type(
+    description="A credential for apps and scripts (VIEWER or AGENT). Its secret is shown "
+    "only once, by createApiToken; a revoked token stays listed with `revokedAt`."
+)
+class ApiToken:
+    id: strawberry.ID
+    name: str
+    role: Role
+    created_at: datetime
+    created_by: str | None = strawberry.field(
+        description="The email of the admin who created it, or `atrisk CLI`."
+    )
+    last_used_at: datetime | None = strawberry.field(
+        description="When it was last used (to the minute)."
+    )
+    revoked_at: datetime | None
+
+    @classmethod
+    def from_model(cls, row: models.ApiToken) -> ApiToken:
+        return cls(
+            id=strawberry.ID(row.id),
+            name=row.name,
+            role=row.role,
+            created_at=row.created_at,
+            created_by=row.created_by,
+            last_used_at=row.last_used_at,
+            revoked_at=row.revoked_at,
+        )
+
+
+# Inputs: an omitted optional field is left as it is; an explicit null clears it (a name).
+
+
+@strawberry.input(description="Without `password` one is generated and returned once.")
+class CreateUserInput:
+    email: str
+    role: Role
+    name: str | None = None
+    password: str | None = None
+
+
+@strawberry.input(
+    description="`active: false` deactivates the person and ends their sessions at once. "
+    "The company's last active admin can be neither demoted nor deactivated."
+)
+class UpdateUserInput:
+    id: strawberry.ID
+    name: str | None = strawberry.UNSET
+    role: Role | None = strawberry.UNSET
+    active: bool | None = strawberry.UNSET
+
+
+@strawberry.input(description="`role` is VIEWER (reads) or AGENT (also works cases).")
+class CreateApiTokenInput:
+    name: str
+    role: Role | None = Role.VIEWER
+
+
+@strawberry.input(description="`currency`: ISO 4217 (USD); `timezone`: IANA (Europe/Paris).")
+class UpdateCompanyInput:
+    name: str | None = strawberry.UNSET
+    currency: str | None = strawberry.UNSET
+    timezone: str | None = strawberry.UNSET
+
+
+@strawberry.input
+class ChangePasswordInput:
+    current_password: str
+    new_password: str
+
+
+@strawberry.type(description="`password` only when it was generated: shown this once.")
+class CreatedUser:
+    user: User
+    password: str | None
+
+
+@strawberry.type(description="`token` is the secret, shown this once and never again.")
+class CreatedApiToken:
+    api_token: ApiToken
+    token: str
+
+
+@strawberry.type(description="How many sessions ended.")
+class SignedOut:
+    sessions: int
+
+
+UserResult = Annotated[User | ValidationError | NotFoundError, strawberry.union("UserResult")]
+CreateUserResult = Annotated[
+    CreatedUser | ValidationError | NotFoundError, strawberry.union("CreateUserResult")
+]
+CreateApiTokenResult = Annotated[
+    CreatedApiToken | ValidationError, strawberry.union("CreateApiTokenResult")
+]
+ApiTokenResult = Annotated[ApiToken | NotFoundError, strawberry.union("ApiTokenResult")]
+CompanyResult = Annotated[Company | ValidationError, strawberry.union("CompanyResult")]
+ChangePasswordResult = Annotated[
+    SignedOut | ValidationError, strawberry.union("ChangePasswordResult")
+]
