@@ -1,10 +1,12 @@
 // One person's window: their name and role; Reset password (the new one shown once, with
-// Copy); Deactivate or Reactivate, each asked first. The server's refusal (the last active
+// Copy; not for yourself: Your account changes your own); Deactivate or Reactivate (not
+// yourself), each asked first. The server's refusal (the last active
 // admin cannot be demoted or deactivated) is said next to the control that asked.
 
 import { Dialog } from "../../lib/dialog.js";
 import { html, useEffect, useLayoutEffect, useRef, useState } from "../../lib/dom.js";
 import { graphql } from "../../lib/graphql.js";
+import { Link } from "../../lib/router.js";
 import { RESET_PASSWORD, UPDATE_USER } from "./operations.js";
 import { useSignInAgain } from "./retry.js";
 import { ROLES, roleHint } from "./roles.js";
@@ -232,7 +234,7 @@ export function PersonDialog({ person, me, page }) {
     const deactivating = view === "active" && base.active;
     const question =
       view === "reset"
-        ? `Reset the password of ${personName(base)}? Their current password stops working, and a new one is shown once, here.`
+        ? `Reset the password of ${personName(base)}? Their current password stops working, they are signed out everywhere, and a new password is shown once, here.`
         : deactivating
           ? `Deactivate ${personName(base)}? They are signed out everywhere at once and cannot sign in until reactivated.`
           : `Reactivate ${personName(base)}? They can sign in again with their password.`;
@@ -257,12 +259,15 @@ export function PersonDialog({ person, me, page }) {
     </div>`;
   } else {
     actions = html`<div class="person-access" role="group" aria-label="Access">
-        <button type="button" class="button button-small" id="person-reset" onClick=${() => ask("reset")}>
-          Reset password
-        </button>
         ${own
-          ? html`<p class="field-note">You cannot deactivate yourself.</p>`
-          : html`<button
+          ? html`<p class="field-note">
+              This is you: change your own password under
+              ${" "}<${Link} href="/account">Your account</${Link}>. You cannot deactivate yourself.
+            </p>`
+          : html`<button type="button" class="button button-small" id="person-reset" onClick=${() => ask("reset")}>
+                Reset password
+              </button>
+              <button
               type="button"
               class=${base.active ? "button button-small button-danger-quiet" : "button button-small"}
               id="person-active"
