@@ -8,8 +8,11 @@ export const ROLES = [
   { value: "VIEWER", label: ROLE_NAMES.VIEWER, hint: "Sees everything, changes nothing." },
 ];
 
-/** The roles an API token may have: it never administers. */
-export const TOKEN_ROLES = ROLES.filter((role) => role.value !== "ADMIN");
+/** The roles an API token may have (it never administers), the least first. */
+export const TOKEN_ROLES = [
+  { value: "VIEWER", label: ROLE_NAMES.VIEWER, hint: "Reads everything, changes nothing." },
+  { value: "AGENT", label: ROLE_NAMES.AGENT, hint: "Also works cases and customers, as an agent does." },
+];
 
 export function roleName(role) {
   return ROLE_NAMES[role] ?? role;
