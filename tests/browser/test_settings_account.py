@@ -16,8 +16,8 @@ from tests.utils.pages.settings import (
     add_person,
     inside,
     login,
-    own_session,
     overflow,
+    own_session,
     session_works,
     sign_in_as,
     unique_email,
@@ -73,7 +73,9 @@ def test_change_your_password_ends_your_other_sessions(
     confirm.fill(NEW_PASSWORD)
     page.get_by_role("button", name="Change password").click()
     status = page.get_by_role("form", name="Change password").get_by_role("status")
-    expect(status).to_have_text(re.compile(r"^Your password was changed\. 1 other session was signed out\.$"))
+    expect(status).to_have_text(
+        re.compile(r"^Your password was changed\. 1 other session was signed out\.$")
+    )
     expect(current).to_have_value("")
     assert not session_works(server, other_session)
     assert login(server, email, PASSWORD).status_code == 401

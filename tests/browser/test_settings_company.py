@@ -88,8 +88,15 @@ def test_change_the_time_zone_and_currency_and_every_page_follows(
 def test_a_refused_name_is_said_next_to_it_and_nothing_is_saved(page: Page, server: Server) -> None:
     other = f"Other Company {secrets.token_hex(3)}"
     subprocess.run(
-        [str(ATRISK), "create-company", other, "--admin-email", f"boss-{secrets.token_hex(3)}@other.example",
-         "--password", PASSWORD],
+        [
+            str(ATRISK),
+            "create-company",
+            other,
+            "--admin-email",
+            f"boss-{secrets.token_hex(3)}@other.example",
+            "--password",
+            PASSWORD,
+        ],
         env=server.env,
         check=True,
         capture_output=True,

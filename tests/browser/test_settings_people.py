@@ -101,7 +101,9 @@ def test_add_a_person_with_a_generated_password_and_sign_in_as_them(
     expect(person_row(page, email)).not_to_contain_text("Never")
 
 
-def test_add_a_person_by_keyboard_with_a_password_the_admin_sets(page: Page, server: Server) -> None:
+def test_add_a_person_by_keyboard_with_a_password_the_admin_sets(
+    page: Page, server: Server
+) -> None:
     open_settings(page, server, USERS)
     add = page.get_by_role("button", name="Add person")
     tab_to(page, add)

@@ -21,12 +21,9 @@ COMPANY = "/settings/company"
 ACCOUNT = "/account"
 
 
-def open_settings(page: Page, server: Server, path: str, email: str | None = None, **options: Any) -> None:
-    """Signed in (as the admin unless `email`), the page at `path`, loaded."""
-    if email is None:
-        sign_in(page, server, **options)
-    else:
-        sign_in(page, server, email, **options)
+def open_settings(page: Page, server: Server, path: str) -> None:
+    """Signed in as the admin, the page at `path`, loaded."""
+    sign_in(page, server)
     page.goto(server.base_url + path)
     expect(page.get_by_role("main")).not_to_have_attribute("aria-busy", "true")
 
@@ -45,8 +42,10 @@ def person_rows(page: Page) -> Locator:
 
 
 def token_row(page: Page, name: str) -> Locator:
-    return table(page, "API tokens").get_by_role("row").filter(
-        has=page.get_by_role("rowheader", name=name, exact=True)
+    return (
+        table(page, "API tokens")
+        .get_by_role("row")
+        .filter(has=page.get_by_role("rowheader", name=name, exact=True))
     )
 
 
@@ -117,7 +116,9 @@ def own_session(server: Server, email: str, password: str = PASSWORD) -> str:
     return response.cookies[SESSION_COOKIE]
 
 
-def sign_in_as(context: BrowserContext, server: Server, email: str, password: str = PASSWORD) -> None:
+def sign_in_as(
+    context: BrowserContext, server: Server, email: str, password: str = PASSWORD
+) -> None:
     """Give `context` a session of its own for `email`."""
     value = own_session(server, email, password)
     context.add_cookies([{"name": SESSION_COOKIE, "value": value, "url": server.base_url}])
