@@ -15,6 +15,7 @@ from tests.utils.pages.settings import (
     USERS,
     add_person,
     inside,
+    not_cut_off,
     login,
     open_settings,
     overflow,
@@ -23,6 +24,7 @@ from tests.utils.pages.settings import (
     sign_in_as,
     sign_in_on_the_form,
     stored_person,
+    table,
     unique_email,
     window,
 )
@@ -190,6 +192,8 @@ def test_change_a_role(page: Page, server: Server, width: int) -> None:
     expect(person_row(page, email)).to_contain_text("Agent")
     assert stored_person(server, email)["role"] == "AGENT"
     assert overflow(page) <= 0
+    not_cut_off(page.get_by_role("region", name="People"))
+    inside(page, table(page, "People"), width)
 
 
 def test_the_last_admin_cannot_demote_themselves_and_is_told_next_to_the_role(

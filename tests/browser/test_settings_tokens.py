@@ -17,9 +17,11 @@ from tests.utils.pages.entries import tab_to
 from tests.utils.pages.settings import (
     TOKENS,
     inside,
+    not_cut_off,
     open_settings,
     overflow,
     stored_token,
+    table,
     token_row,
     window,
 )
@@ -124,6 +126,8 @@ def test_create_a_token_copy_its_curl_line_use_it_and_revoke_it(
     page.reload()
     expect(token_row(page, name)).to_contain_text("Revoked")
     assert overflow(page) <= 0
+    not_cut_off(page.get_by_role("region", name="Tokens"))
+    inside(page, table(page, "API tokens"), width)
 
 
 def test_create_and_revoke_a_token_by_keyboard(page: Page, server: Server) -> None:

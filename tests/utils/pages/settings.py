@@ -60,6 +60,11 @@ def overflow(page: Page) -> int:
     )
 
 
+def not_cut_off(locator: Locator) -> None:
+    """Nothing in `locator` is hidden past its sides (its content fits its width)."""
+    assert locator.evaluate("node => node.scrollWidth <= node.clientWidth"), locator
+
+
 def inside(page: Page, locator: Locator, width: int) -> None:
     """`locator` is drawn within the screen's `width`."""
     box = locator.bounding_box()
