@@ -288,3 +288,32 @@ def test_reset_a_password_by_keyboard_shows_the_new_one_once(page: Page, server:
     expect(shown).to_be_hidden()
     expect(edit).to_be_focused()
     expect(page.get_by_text(password)).to_have_count(0)
+
+
+def test_adding_after_the_session_ended_asks_for_the_password_and_keeps_what_was_typed(
+    page: Page, server: Server, browser_errors: list[str]
+) -> None:
+    sign_in_as(page.context, server, ADMIN_EMAIL)
+    page.goto(server.base_url + USERS)
+    page.get_by_role("button", name="Add person").click()
+    dialog = window(page, "Add person")
+    email = unique_email("later")
+    dialog.get_by_label("Email").fill(email)
+    dialog.get_by_label("Name").fill("Kept Name")
+
+    other = page.context.new_page()
+    other.goto(server.base_url + USERS)
+    other.get_by_role("button", name="Sign out", exact=True).click()
+    expect(other.get_by_role("heading", name="Sign in")).to_be_visible()
+    other.close()
+
+    dialog.get_by_role("button", name="Add person").click()
+    password = dialog.get_by_label("Password", exact=True)
+    expect(password).to_be_focused()
+    expect(dialog.get_by_text("Your session has ended")).to_be_visible()
+    expect(dialog.get_by_label("Email")).to_have_value(email)
+    password.fill(PASSWORD)
+    dialog.get_by_role("button", name="Sign in and add").click()
+    expect(window(page, "Person added")).to_be_visible()
+    assert stored_person(server, email)["name"] == "Kept Name"
+    browser_errors[:] = [e for e in browser_errors if "status of 401" not in e]
