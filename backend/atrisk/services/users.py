@@ -191,7 +191,8 @@ async def create_user(
 async def check_password(
     db: Database, email: str, password: str, *, check_unknown: bool = True
 ) -> User | None:
-    """The account if the email and password match, else None (the same for both mistakes).
+    """The active account if the email and password match, else None (the same for every
+    mistake, a deactivated account included).
 
     An unknown email costs a real password check, so timing tells nothing; with
     `check_unknown` off it only takes as long as one (no correct password exists for it).
@@ -211,6 +212,8 @@ async def check_password(
     if not await verify_password(user.password_hash if user else None, password):
         return None
     assert user is not None
+    if not user.active:  # a deactivated person cannot sign in (after the same check)
+        return None
     if needs_rehash(user.password_hash):
         new_hash = await hash_password(password)
         async with db.write() as session:
