@@ -324,7 +324,11 @@ export function PersonDialog({ person, me, page }) {
         >
           ${ROLES.map((role) => html`<option key=${role.value} value=${role.value}>${role.label}</option>`)}
         </select>
-        <p class="field-note" id="person-role-hint">${roleHint(fields.role)}</p>
+        <p class="field-note" id="person-role-hint">
+          ${roleHint(fields.role)}${own && base.role === "ADMIN" && fields.role !== "ADMIN"
+            ? " You lose these settings as soon as you save."
+            : ""}
+        </p>
         ${errors.role && html`<p class="field-error" id="person-role-error">${errors.role}</p>`}
       </div>
       ${actions}

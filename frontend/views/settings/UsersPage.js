@@ -4,7 +4,7 @@
 import { html, useLayoutEffect, useState, useStore } from "../../lib/dom.js";
 import { formatDate } from "../../lib/format.js";
 import { requestTitleFocus } from "../../lib/router.js";
-import { session } from "../../lib/session.js";
+import { session, signedIn } from "../../lib/session.js";
 import { showToast } from "../../lib/toast.js";
 import { Page } from "../shell/Page.js";
 import { AddPersonDialog } from "./AddPersonDialog.js";
@@ -65,6 +65,9 @@ export function UsersPage() {
   const people = {
     saved(user) {
       update((users) => byEmail([...(users ?? []).filter((u) => u.id !== user.id), user]));
+      if (user.id === me?.userId && user.role !== me.role) {
+        signedIn({ ...me, role: user.role }); // no longer an admin: this page is gone
+      }
     },
     close({ id, message }) {
       setDialog(null);
