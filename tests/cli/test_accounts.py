@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import httpx
@@ -209,3 +210,49 @@ async def test_import_customers_from_the_command_line(env, tmp_path):
         "import-customers", str(tmp_path / "none.csv"), "--company", "Acme Alarms", env=env
     )
     assert (missing.returncode, "cannot read" in missing.stderr) == (1, True)
+
+
+def test_list_users_and_tokens_of_every_company_without_secrets(env):
+    for name, email in (("Acme Alarms", "a@acme.example"), ("Beta Security", "b@beta.example")):
+        made = run("create-company", name, "--admin-email", email, env=env)
+        assert made.returncode == 0, made.stderr
+    first = run("create-token", "--company", "ACME alarms", "--name", "picker", env=env)
+    second = run("create-token", "--company", "beta security", "--name", "billing",
+                 "--role", "agent", env=env)  # fmt: skip
+    newer = run("create-token", "--company", "Acme Alarms", "--name", "newer", env=env)
+    secrets = [first.stdout.strip(), second.stdout.strip(), newer.stdout.strip()]
+    assert all(secret.startswith("atr_") for secret in secrets)
+
+    people = run("list-users", env=env)
+    assert people.returncode == 0, people.stderr
+    lines = people.stdout.splitlines()
+    assert lines[0].split() == ["company", "email", "name", "role", "status", "last", "sign-in"]
+    assert [re.split(r"\s{2,}", line) for line in lines[1:]] == [
+        ["Acme Alarms", "a@acme.example", "admin", "active"],
+        ["Beta Security", "b@beta.example", "admin", "active"],
+    ]
+
+    tokens = run("list-tokens", env=env)
+    assert tokens.returncode == 0, tokens.stderr
+    rows = tokens.stdout.splitlines()
+    assert rows[0].split()[:4] == ["company", "name", "role", "created"]
+    names = [re.split(r"\s{2,}", row)[1] for row in rows[1:]]
+    assert sorted(names) == ["billing", "newer", "picker"]
+    one = run("list-tokens", "--company", "  acme ALARMS ", env=env)
+    assert one.returncode == 0, one.stderr
+    assert [row.split()[0] for row in one.stdout.splitlines()[1:]] == ["newer", "picker"], (
+        "one company's, newest first, without the company column"
+    )
+    run("revoke-token", "--company", "acme alarms", "--name", "picker", env=env)
+    revoked = run("list-tokens", "--company", "Acme Alarms", env=env).stdout.splitlines()
+    assert revoked[0].split()[-1] == "revoked"
+    assert revoked[2].startswith("picker")
+    assert revoked[2].endswith("UTC")
+    for output in (people.stdout, tokens.stdout, one.stdout, *revoked):
+        for secret in secrets:
+            assert secret not in output
+    unknown = run("list-tokens", "--company", "Nobody Inc", env=env)
+    assert (unknown.returncode, unknown.stderr.strip()) == (
+        1,
+        "atrisk: no company is named 'Nobody Inc'",
+    )

@@ -1,4 +1,5 @@
-"""Who may do what with customers and cases, and what another company's ids do.
+"""Who may do what with customers, cases, people, tokens and the company, and what another
+company's ids do.
 
 The matrix: anonymous, viewer, agent, admin, a VIEWER token and an AGENT token, against
 every root field of the schema (a new field without a row here fails the test). The IDOR
@@ -17,6 +18,7 @@ from strawberry.types.base import get_object_definition
 
 from atrisk.db.types import new_id
 from atrisk.graphql.schema import Mutation, Query
+from tests.utils.accounts import PASSWORD
 from tests.utils.cases_api import (
     ADD_ATTEMPT,
     ADD_CREDIT,
@@ -35,6 +37,18 @@ from tests.utils.cases_api import (
     CasesApi,
 )
 from tests.utils.graphql import ADD, GET, LIST, UPDATE, Api, post
+from tests.utils.settings_api import (
+    API_TOKENS,
+    CHANGE_PASSWORD,
+    CREATE_TOKEN,
+    CREATE_USER,
+    RESET_PASSWORD,
+    REVOKE_TOKEN,
+    SIGN_OUT_EVERYWHERE,
+    UPDATE_COMPANY,
+    UPDATE_USER,
+    SettingsApi,
+)
 
 ME = "{ me { email role company { id name currency timezone } } }"
 AUDIT_EVENTS = "{ auditEvents { nodes { id action entityType } pageInfo { hasNextPage } } }"
@@ -52,8 +66,20 @@ REPORT = """query($from: Date!, $to: Date!, $groupBy: ReportGrouping!) {
 TABLES = ("customers", "at_risk_cases", "contact_attempts", "credits", "at_risk_entries", "users")
 
 
+# What else a company owns, without the bookkeeping that reading changes (a token's last
+# use, the area versions).
+OWNED = {
+    "api_tokens": "SELECT id, name, role, token_hash, created_by, revoked_at FROM api_tokens "
+    "WHERE company_id = :id ORDER BY id",
+    "companies": "SELECT id, name, currency, timezone FROM companies WHERE id = :id",
+    "sessions": "SELECT s.id_hash, s.user_id FROM sessions s JOIN users u ON u.id = s.user_id "
+    "WHERE u.company_id = :id ORDER BY s.id_hash",
+}
+
+
 async def snapshot(db, company_id: str) -> list[tuple[Any, ...]]:
-    """Every row of the company's customers, cases, attempts, credits, entries and people."""
+    """Every row of the company's customers, cases, attempts, credits, entries and people,
+    its tokens, settings and sessions."""
     rows: list[tuple[Any, ...]] = []
     async with db.read() as session:
         for table in TABLES:
@@ -61,6 +87,9 @@ async def snapshot(db, company_id: str) -> list[tuple[Any, ...]]:
                 text(f"SELECT * FROM {table} WHERE company_id = :id ORDER BY id"),
                 {"id": company_id},
             )
+            rows += [(table, *row) for row in result]
+        for table, query in OWNED.items():
+            result = await session.execute(text(query), {"id": company_id})
             rows += [(table, *row) for row in result]
     return rows
 
@@ -82,6 +111,10 @@ async def world(api: Api, client) -> dict[str, str]:
     closed = await cases_api.flag(ids["closed_customer"], ids["reason"])
     ids["closed_case"] = (await cases_api.close(closed["id"], "CANCELLED"))["id"]
     ids["fresh_customer"] = (await cases_api.create_customer(name="No Case Ltd"))["id"]
+    settings_api = SettingsApi(client)
+    spare = await settings_api.create_user(f"spare-{new_id()}@example.com", "VIEWER")
+    ids["person"] = spare["user"]["id"]
+    ids["token"] = (await settings_api.create_token("Spare token"))["apiToken"]["id"]
     return ids
 
 
@@ -143,6 +176,22 @@ def operations(ids: dict[str, str], user_id: str) -> dict[str, tuple[str, dict[s
             },
         ),
         "reopenAtRiskCase": (REOPEN, {"input": {"id": ids["closed_case"]}}),
+        "apiTokens": (API_TOKENS, {}),
+        "createUser": (
+            CREATE_USER,
+            {"input": {"email": f"new-{new_id()}@example.com", "role": "AGENT"}},
+        ),
+        "updateUser": (UPDATE_USER, {"input": {"id": ids["person"], "name": "Renamed"}}),
+        "resetUserPassword": (RESET_PASSWORD, {"id": ids["person"]}),
+        "createApiToken": (CREATE_TOKEN, {"input": {"name": "Matrix token"}}),
+        "revokeApiToken": (REVOKE_TOKEN, {"id": ids["token"]}),
+        "updateCompany": (UPDATE_COMPANY, {"input": {"timezone": "Europe/Paris"}}),
+        "changePassword": (
+            CHANGE_PASSWORD,
+            {"input": {"currentPassword": PASSWORD, "newPassword": "matrix password 2"}},
+        ),
+        # Last: it ends the caller's own session.
+        "signOutEverywhere": (SIGN_OUT_EVERYWHERE, {}),
     }
 
 
@@ -174,14 +223,26 @@ CASES = {
     "closeAtRiskCase",
     "reopenAtRiskCase",
 }
-ADMIN_READS = {"auditEvents"}
-ALL = READS | ADMIN_READS | LISTS | CASES
+ADMIN_READS = {"auditEvents", "apiTokens"}
+ACCOUNTS = {
+    "createUser",
+    "updateUser",
+    "resetUserPassword",
+    "createApiToken",
+    "revokeApiToken",
+    "updateCompany",
+}
+# A person's own password and sessions: any signed-in person, never a token.
+SELF = {"changePassword", "signOutEverywhere"}
+ALL = READS | ADMIN_READS | LISTS | CASES | ACCOUNTS | SELF
 
 
 def may(role: str, operation: str) -> str | None:
     """None when `role` may call `operation`, else the error code it gets."""
     if role == "anonymous":
         return "UNAUTHENTICATED"
+    if operation in SELF:
+        return "FORBIDDEN" if role.endswith("token") else None
     if operation in READS or role == "admin":
         return None
     if operation in ADMIN_READS:
@@ -391,6 +452,16 @@ async def test_another_companys_ids_behave_like_random_ids(
             ("queue assignee", QUEUE, {"filter": {"assignedTo": theirs["user"]}}),
             ("queue reason", QUEUE, {"filter": {"reason": theirs["reason"]}}),
             ("queue cause", QUEUE, {"filter": {"cause": theirs["cause"]}}),
+            ("update person", UPDATE_USER, {"input": {"id": theirs["user"], "role": "ADMIN"}}),
+            ("rename person", UPDATE_USER, {"input": {"id": theirs["person"], "name": "X"}}),
+            (
+                "deactivate person",
+                UPDATE_USER,
+                {"input": {"id": theirs["person"], "active": False}},
+            ),
+            ("reset password", RESET_PASSWORD, {"id": theirs["person"]}),
+            ("reset agent's password", RESET_PASSWORD, {"id": theirs["user"]}),
+            ("revoke token", REVOKE_TOKEN, {"id": theirs["token"]}),
         ]
 
     random = {key: new_id() for key in a}

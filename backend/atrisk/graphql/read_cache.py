@@ -43,6 +43,7 @@ ROOT_FIELDS: dict[str, tuple[frozenset[Area], bool]] = {
     "atRiskEntry": (frozenset({Area.LISTS}), False),
     "me": (frozenset({Area.ACCOUNTS}), True),
     "users": (frozenset({Area.ACCOUNTS}), False),
+    "apiTokens": (frozenset({Area.ACCOUNTS}), False),  # a token's use bumps accounts too
     # A case shows its entries and people too.
     "customers": (frozenset({Area.CASES, Area.LISTS, Area.ACCOUNTS}), False),
     "customer": (frozenset({Area.CASES, Area.LISTS, Area.ACCOUNTS}), False),
