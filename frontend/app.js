@@ -8,6 +8,10 @@ import { allows, session } from "./lib/session.js";
 import { EntriesPage } from "./views/entries/EntriesPage.js";
 import { ReportsPage } from "./views/reports/ReportsPage.js";
 import { HistoryPage } from "./views/history/HistoryPage.js";
+import { AccountPage } from "./views/settings/AccountPage.js";
+import { CompanyPage } from "./views/settings/CompanyPage.js";
+import { TokensPage } from "./views/settings/TokensPage.js";
+import { UsersPage } from "./views/settings/UsersPage.js";
 import { NotFound } from "./views/shell/NotFound.js";
 import { Shell } from "./views/shell/Shell.js";
 import { SignIn } from "./views/shell/SignIn.js";
@@ -22,6 +26,10 @@ export const ROUTES = [
   },
   { path: "/reports", nav: "Reports", roles: ["ADMIN", "AGENT", "VIEWER"], page: ReportsPage },
   { path: "/settings/history", nav: "History", roles: ["ADMIN"], page: HistoryPage },
+  { path: "/settings/users", nav: "People", roles: ["ADMIN"], page: UsersPage },
+  { path: "/settings/tokens", nav: "API tokens", roles: ["ADMIN"], page: TokensPage },
+  { path: "/settings/company", nav: "Company", roles: ["ADMIN"], page: CompanyPage },
+  { path: "/account", roles: ["ADMIN", "AGENT", "VIEWER"], page: AccountPage },
   // Part two's pages land here, each with its roles: "/cases" (then the landing page),
   // "/customers", "/customers/:id" (the page gets params.id), "/reports", "/settings/users",
   // "/settings/tokens", "/settings/company", "/settings/history".

@@ -1,5 +1,7 @@
 // The frame around every page: the product's name, the navigation (only the pages the
-// signed-in role may use), who is signed in with Sign out, and the toast.
+// signed-in role may use; the Settings pages as one "Settings" link, listed on each of
+// them, when the role may use more than one), who is signed in with Your account and
+// Sign out, and the toast.
 
 import { signOut } from "../../lib/auth.js";
 import { html, useStore } from "../../lib/dom.js";
@@ -7,8 +9,9 @@ import { live } from "../../lib/live.js";
 import { Link } from "../../lib/router.js";
 import { ROLE_NAMES, allows, session, signedOut } from "../../lib/session.js";
 import { Toast, showToast } from "../../lib/toast.js";
+import { SettingsNav, inSettings } from "../settings/Settings.js";
 
-function Account({ me }) {
+function Account({ me, current }) {
   async function leave() {
     try {
       await signOut();
@@ -25,6 +28,7 @@ function Account({ me }) {
     <p class="account-user">
       <span>${me.email ?? ""}</span> <span class="account-role">${ROLE_NAMES[me.role] ?? me.role}</span>
     </p>
+    <${Link} class="account-link" href="/account" aria-current=${current?.path === "/account" ? "page" : null}>Your account</${Link}>
     <button type="button" class="button button-small" onClick=${leave}>Sign out</button>
   </div>`;
 }
@@ -45,29 +49,53 @@ function LiveIndicator() {
   </p>`;
 }
 
+/** The main navigation's links: the pages, with the Settings area as one link. */
+function mainLinks(pages, settings, current) {
+  if (settings.length < 2) {
+    return pages.map((route) => ({ route, label: route.nav, current: route === current }));
+  }
+  const links = [];
+  for (const route of pages) {
+    if (!inSettings(route)) {
+      links.push({ route, label: route.nav, current: route === current });
+    } else if (route === settings[0]) {
+      links.push({ route, label: "Settings", current: inSettings(current) });
+    }
+  }
+  return links;
+}
+
+function ariaCurrent(link, current) {
+  if (!link.current) return null;
+  return link.route === current ? "page" : "true";
+}
+
 export function Shell({ routes, current, children }) {
   const { me } = useStore(session);
   const pages = routes.filter((route) => route.nav && allows(me, route.roles));
+  const settings = pages.filter(inSettings);
+  const links = mainLinks(pages, settings, current);
 
   return html`
     <a class="skip-link" href="#main">Skip to content</a>
     <header class="topbar">
       <div class="topbar-inner">
         <${Link} class="brand" href="/">atrisk</${Link}>
-        ${pages.length > 0 &&
+        ${links.length > 0 &&
         html`<nav class="nav" aria-label="Main">
           <ul>
-            ${pages.map(
-              (route) => html`<li key=${route.path}>
-                <${Link} href=${route.path} aria-current=${route === current ? "page" : null}>${route.nav}</${Link}>
+            ${links.map(
+              (link) => html`<li key=${link.route.path}>
+                <${Link} href=${link.route.path} aria-current=${ariaCurrent(link, current)}>${link.label}</${Link}>
               </li>`,
             )}
           </ul>
         </nav>`}
         ${me && html`<${LiveIndicator} />`}
-        ${me && html`<${Account} me=${me} />`}
+        ${me && html`<${Account} me=${me} current=${current} />`}
       </div>
     </header>
+    ${settings.length > 1 && inSettings(current) && html`<${SettingsNav} pages=${settings} current=${current} />`}
     ${children}
     <${Toast} />
   `;
