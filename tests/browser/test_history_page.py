@@ -387,14 +387,12 @@ def test_only_admins_have_the_history_page(page: Page, server: Server) -> None:
         sign_in(page, server, email)
         page.goto(f"{server.base_url}{PATH}")
         expect(page.get_by_role("heading", name="Page not found", level=1)).to_be_visible()
-        expect(
-            page.get_by_role("navigation", name="Main").get_by_role("link", name="History")
-        ).to_have_count(0)
+        expect(page.get_by_role("navigation").get_by_role("link", name="History")).to_have_count(0)
         expect(page.get_by_role("link", name="Download CSV")).to_have_count(0)
         response = page.request.get(f"{server.base_url}/settings/history.csv")
         assert response.status == 403
     open_log(page, server)
-    nav = page.get_by_role("navigation", name="Main").get_by_role("link", name="History")
+    nav = page.get_by_role("navigation", name="Settings").get_by_role("link", name="History")
     expect(nav).to_have_attribute("aria-current", "page")
 
 
