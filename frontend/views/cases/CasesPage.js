@@ -81,7 +81,7 @@ function Filters({ filters, search, me, users, entries }) {
     set({ status: statusParam(next) });
   }
 
-  return html`<form class="queue-filters" aria-label="Filters" onSubmit=${(event) => event.preventDefault()}>
+  return html`<form class="queue-filters" id="queue-filters" aria-label="Filters" onSubmit=${(event) => event.preventDefault()}>
     <fieldset class="filter filter-statuses">
       <legend class="filter-label">Status</legend>
       <div class="choices">
@@ -169,6 +169,10 @@ export function CasesPage() {
   const [state, setState] = useState({ status: "loading", nodes: [], total: 0, pageInfo: null, users: [], entries: [] });
   const [more, setMore] = useState({ busy: false, problem: null });
   const [flagging, setFlagging] = useState(false);
+  // On a wide screen the filters show; on a phone they fold away unless some are set.
+  const [showFilters, setShowFilters] = useState(
+    () => narrowed(search) || window.matchMedia("(min-width: 52rem)").matches,
+  );
   const requests = useRef(0);
   const canWork = me !== null && me.role !== "VIEWER";
 
@@ -306,7 +310,13 @@ export function CasesPage() {
         Flag at risk
       </button>`}
     </div>
-    ${me && html`<${Filters} filters=${filters} search=${search} me=${me} users=${state.users} entries=${state.entries} />`}
+    ${me &&
+    html`<details class="filters-box" open=${showFilters} onToggle=${(event) => setShowFilters(event.currentTarget.open)}>
+      <summary class="filters-summary">
+        Filters${narrowed(search) ? html` <span class="count">on</span>` : ""}
+      </summary>
+      <${Filters} filters=${filters} search=${search} me=${me} users=${state.users} entries=${state.entries} />
+    </details>`}
     <div class="queue-body">${body}</div>
     ${flagging &&
     html`<${FlagDialog}
