@@ -134,12 +134,12 @@ function Filters({ filters, search, me, users, entries }) {
       </div>`;
     })}
     <div class="filter">
-      <label class="filter-label" for="filter-from">Reported or closed from</label>
-      <input class="field-input" id="filter-from" type="date" value=${filters.from} onChange=${(event) => set({ from: event.currentTarget.value })} />
+      <label class="filter-label" for="filter-since">Reported or closed from</label>
+      <input class="field-input" id="filter-since" type="date" value=${filters.from} onChange=${(event) => set({ from: event.currentTarget.value })} />
     </div>
     <div class="filter">
-      <label class="filter-label" for="filter-to">through</label>
-      <input class="field-input" id="filter-to" type="date" value=${filters.to} onChange=${(event) => set({ to: event.currentTarget.value })} />
+      <label class="filter-label" for="filter-until">through</label>
+      <input class="field-input" id="filter-until" type="date" value=${filters.to} onChange=${(event) => set({ to: event.currentTarget.value })} />
     </div>
     <div class="filter">
       <label class="filter-label" for="filter-order">Order</label>

@@ -20,7 +20,7 @@ export const FILTER_PARAMS = [
   "cause",
   "resolution",
   "creditReason",
-  "from",
+  `from`,
   "to",
   "order",
 ];
@@ -47,7 +47,7 @@ export function filtersOf(search) {
     unassigned: search.get("unassigned") === "1",
     assignedTo: search.get("assignedTo") ?? "",
     risks: listOf(search.get("risk"), RISKS),
-    from: day("from"),
+    from: day(`from`),
     to: day("to"),
     order,
   };

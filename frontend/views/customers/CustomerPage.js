@@ -34,6 +34,15 @@ function Details({ customer, me }) {
   </dl>`;
 }
 
+// HISTORY SPOT: the History tab's content. It becomes
+//   html`<${HistorySection} owner="customer" id=${customer.id} />`
+// (views/history/HistorySection.js) once that section exists.
+function HistorySpot({ customer }) {
+  return html`<div class="history-spot" data-history-owner="customer" data-history-id=${customer.id}>
+    <p class="placeholder">The history of this customer and its cases is not shown here yet.</p>
+  </div>`;
+}
+
 function Tabs({ current, onChoose }) {
   function onKeyDown(event) {
     const index = TABS.findIndex((tab) => tab.id === current);
@@ -155,10 +164,7 @@ export function CustomerPage({ params }) {
         />
       </div>
       <div class="tab-panel" role="tabpanel" id="panel-history" aria-labelledby="tab-history" hidden=${tab !== "history"}>
-        ${/* The history section goes here: <HistorySection owner="customer" id=${customer.id} /> */ ""}
-        <div class="history-spot" data-history-owner="customer" data-history-id=${customer.id}>
-          <p class="placeholder">The history of this customer and its cases is not shown here yet.</p>
-        </div>
+        <${HistorySpot} customer=${customer} />
       </div>`;
   }
 

@@ -34,7 +34,7 @@ export function CustomersPage() {
   const [typed, setTyped] = useState(q);
   const [state, setState] = useState({ status: "loading", nodes: [], total: 0, pageInfo: null });
   const [more, setMore] = useState({ busy: false, problem: null });
-  const [dialog, setDialog] = useState(null); // "add" | "import"
+  const [dialog, setDialog] = useState(null); // "adding" | "importing"
   const requests = useRef(0);
   const canWork = me !== null && me.role !== "VIEWER";
   const currency = me?.company.currency ?? "USD";
@@ -205,12 +205,12 @@ export function CustomersPage() {
       </p>
       <a class="button button-quiet" href="/customers.csv" download>Download CSV</a>
       ${(me === null || canWork) &&
-      html`<button type="button" class="button" id="import-customers" disabled=${me === null} onClick=${() => setDialog("import")}>Import</button>
-        <button type="button" class="button button-primary" id="add-customer" disabled=${me === null} onClick=${() => setDialog("add")}>Add customer</button>`}
+      html`<button type="button" class="button" id="import-customers" disabled=${me === null} onClick=${() => setDialog("importing")}>Import</button>
+        <button type="button" class="button button-primary" id="add-customer" disabled=${me === null} onClick=${() => setDialog("adding")}>Add customer</button>`}
     </div>
     <div class="customers-body">${body}</div>
-    ${dialog === "add" &&
+    ${dialog === "adding" &&
     html`<${CustomerEditor} customer=${null} currency=${currency} onSaved=${added} onClose=${() => closeDialog("add-customer")} />`}
-    ${dialog === "import" && html`<${ImportDialog} onImported=${imported} onClose=${() => closeDialog("import-customers")} />`}
+    ${dialog === "importing" && html`<${ImportDialog} onImported=${imported} onClose=${() => closeDialog("import-customers")} />`}
   </${Page}>`;
 }
