@@ -97,9 +97,7 @@ function Error({ id, text }) {
 function Select({ id, label, value, required, errors, onChange, children }) {
   const error = errors[id.replace("case-", "")];
   return html`<div class="field">
-    <label class="field-label" for=${id}>
-      <span>${label}</span><span class="field-hint" aria-hidden="true">${required ? "Required" : "Optional"}</span>
-    </label>
+    <div class="field-label"><label for=${id}>${label}</label><span class="field-hint" aria-hidden="true">${required ? "Required" : "Optional"}</span></div>
     <select
       class="field-input"
       id=${id}
@@ -160,9 +158,7 @@ export function CaseFields({ values, errors, onChange, entries, users, base = nu
     </${Select}>
     <div class="field-row">
       <div class="field">
-        <label class="field-label" for="case-followUp">
-          <span>Follow-up</span><span class="field-hint" aria-hidden="true">Optional</span>
-        </label>
+        <div class="field-label"><label for="case-followUp">Follow-up</label><span class="field-hint" aria-hidden="true">Optional</span></div>
         <input
           class="field-input"
           id="case-followUp"
@@ -175,9 +171,7 @@ export function CaseFields({ values, errors, onChange, entries, users, base = nu
         <${Error} id="case-followUp-error" text=${errors.followUp} />
       </div>
       <div class="field">
-        <label class="field-label" for="case-rmrAtRisk">
-          <span>RMR at risk</span><span class="field-hint" aria-hidden="true">Monthly</span>
-        </label>
+        <div class="field-label"><label for="case-rmrAtRisk">RMR at risk</label><span class="field-hint" aria-hidden="true">Monthly</span></div>
         <input
           class="field-input"
           id="case-rmrAtRisk"
@@ -193,9 +187,7 @@ export function CaseFields({ values, errors, onChange, entries, users, base = nu
       </div>
     </div>
     <div class="field">
-      <label class="field-label" for="case-notes">
-        <span>Notes</span><span class="field-hint" aria-hidden="true">Optional</span>
-      </label>
+      <div class="field-label"><label for="case-notes">Notes</label><span class="field-hint" aria-hidden="true">Optional</span></div>
       <textarea
         class="field-input field-textarea"
         id="case-notes"

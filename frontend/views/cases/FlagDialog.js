@@ -43,9 +43,7 @@ function CustomerPicker({ currency, onPick, error }) {
   }, [search]);
 
   return html`<div class="field">
-    <label class="field-label" for="flag-customer-search">
-      <span>Customer</span><span class="field-hint" aria-hidden="true">Required</span>
-    </label>
+    <div class="field-label"><label for="flag-customer-search">Customer</label><span class="field-hint" aria-hidden="true">Required</span></div>
     <input
       class="field-input"
       id="flag-customer-search"

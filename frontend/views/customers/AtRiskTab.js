@@ -70,7 +70,8 @@ function AttemptForm({ found, onAdded }) {
     try {
       const result = (await graphql(ADD_ATTEMPT, { input: { caseId: found.id, channel, note } })).addContactAttempt;
       if (result.__typename === "AtRiskCase") {
-        setNote("");
+        const sent = note;
+        setNote((current) => (current === sent ? "" : current)); // keep what was typed since
         setError("");
         onAdded(result, `Added a ${CHANNEL_NAMES[channel].toLowerCase()} attempt.`);
       } else {
@@ -137,8 +138,9 @@ function CreditForm({ found, entries, onAdded, currency }) {
       const input = { caseId: found.id, amount: money, creditReasonId: reason, note: note.trim() || null };
       const result = (await graphql(ADD_CREDIT, { input })).addCredit;
       if (result.__typename === "AtRiskCase") {
-        setAmount("");
-        setNote("");
+        const sent = { amount, note };
+        setAmount((current) => (current === sent.amount ? "" : current));
+        setNote((current) => (current === sent.note ? "" : current));
         setErrors({});
         onAdded(result, `Added a credit of ${formatMoney(money, currency)}.`);
       } else {
@@ -185,9 +187,7 @@ function CreditForm({ found, entries, onAdded, currency }) {
       ${error("reason")}
     </div>
     <div class="field field-grow">
-      <label class="field-label" for="credit-note">
-        <span>Note</span><span class="field-hint" aria-hidden="true">Optional</span>
-      </label>
+      <div class="field-label"><label for="credit-note">Note</label><span class="field-hint" aria-hidden="true">Optional</span></div>
       <input
         class="field-input"
         id="credit-note"

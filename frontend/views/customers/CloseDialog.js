@@ -158,9 +158,7 @@ export function CloseDialog({ found, me, entries, users, onClosed, onChanged, on
       </fieldset>
       ${needsResolution &&
       html`<div class="field">
-        <label class="field-label" for="close-resolution">
-          <span>Resolution</span><span class="field-hint" aria-hidden="true">Required</span>
-        </label>
+        <div class="field-label"><label for="close-resolution">Resolution</label><span class="field-hint" aria-hidden="true">Required</span></div>
         <select
           class="field-input"
           id="close-resolution"
@@ -177,9 +175,7 @@ export function CloseDialog({ found, me, entries, users, onClosed, onChanged, on
       ${values.status === "RESOLVED" &&
       html`<div class="field-row">
         <div class="field">
-          <label class="field-label" for="close-rmrRetained">
-            <span>RMR retained</span><span class="field-hint" aria-hidden="true">of ${formatMoney(base.rmrAtRisk, currency)}</span>
-          </label>
+          <div class="field-label"><label for="close-rmrRetained">RMR retained</label><span class="field-hint" aria-hidden="true">of ${formatMoney(base.rmrAtRisk, currency)}</span></div>
           <input
             class="field-input"
             id="close-rmrRetained"

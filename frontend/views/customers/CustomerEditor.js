@@ -181,9 +181,7 @@ export function CustomerEditor({ customer, currency, onSaved, onClose }) {
       />`}
       ${FIELDS.map(
         (field, index) => html`<div class="field" key=${field.name}>
-          <label class="field-label" for=${`customer-${field.name}`}>
-            <span>${field.label}</span><span class="field-hint" aria-hidden="true">${field.required ? "Required" : "Optional"}</span>
-          </label>
+          <div class="field-label"><label for=${`customer-${field.name}`}>${field.label}</label><span class="field-hint" aria-hidden="true">${field.required ? "Required" : "Optional"}</span></div>
           <input
             class="field-input"
             id=${`customer-${field.name}`}
