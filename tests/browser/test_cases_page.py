@@ -295,7 +295,8 @@ def test_a_conflict_keeps_what_was_typed(page: Page, server: Server) -> None:
     expect(window.get_by_label("Risk", exact=True)).to_have_value("HIGH")
     window.get_by_role("button", name="Use my changes").click()
     expect(window.get_by_label("Notes")).to_have_value("My careful notes.")
-    expect(window.get_by_label("Risk", exact=True)).to_have_value("HIGH")  # only what I changed comes back
+    # Only what I had changed comes back: the risk stays as the other person set it.
+    expect(window.get_by_label("Risk", exact=True)).to_have_value("HIGH")
     window.get_by_role("button", name="Save").click()
     expect(window).to_be_hidden()
     saved = stored_case(server, found["id"])

@@ -7,7 +7,7 @@ import re
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Locator, Page, expect
 
 from tests.utils.browser import graphql, sign_in
 from tests.utils.cases_api import CUSTOMER, UPDATE_CUSTOMER
@@ -24,7 +24,7 @@ def open_path(page: Page, server: Server, path: str, width: int = 1280) -> None:
     ready(page)
 
 
-def customers_table(page: Page):  # type: ignore[no-untyped-def]
+def customers_table(page: Page) -> Locator:
     return page.get_by_role("table", name="Customers")
 
 

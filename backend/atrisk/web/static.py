@@ -20,9 +20,7 @@ from starlette.types import Scope
 
 # The app's pages (ROUTES and ALIASES in frontend/app.js; a test keeps them equal). A segment
 # written ":name" stands for any one id-like segment ("/customers/:id").
-APP_PATHS = frozenset(
-    {"/", "/settings/at-risk-entries", "/cases", "/customers", "/customers/:id"}
-)
+APP_PATHS = frozenset({"/", "/settings/at-risk-entries", "/cases", "/customers", "/customers/:id"})
 _PARAMETER = "[A-Za-z0-9_-]{1,64}"
 
 
