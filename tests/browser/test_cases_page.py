@@ -12,6 +12,8 @@ from playwright.sync_api import Page, expect
 from tests.utils.accounts import VIEWER_EMAIL
 from tests.utils.browser import sign_in
 from tests.utils.pages.cases import (
+    add_credit,
+    close_case,
     dialog,
     fits,
     flag,
@@ -346,3 +348,45 @@ def test_a_viewer_sees_no_write_controls(page: Page, server: Server) -> None:
     expect(page.get_by_role("link", name="Download CSV")).to_be_visible()
     for name in ("Add customer", "Import"):
         expect(page.get_by_role("button", name=name)).to_have_count(0)
+
+
+def test_load_more_brings_the_next_page(page: Page, server: Server) -> None:
+    lists = lists_of(server)
+    for number in range(53):
+        customer = new_customer(server, f"Paged {number:02d} {token()}")
+        flag(server, customer["id"], lists.reason["id"])
+    open_path(page, server, f"/cases?reason={lists.reason['id']}")
+    rows = queue(page).get_by_role("rowheader")
+    expect(rows).to_have_count(50)
+    expect(page.get_by_role("status").first).to_have_text("50 of 53 cases")
+    page.get_by_role("button", name="Load more").click()
+    expect(rows).to_have_count(53)
+    expect(page.get_by_role("button", name="Load more")).to_have_count(0)
+    expect(rows.nth(50).get_by_role("link")).to_be_focused()
+    assert len(set(queue_names(page))) == 53
+
+
+def test_a_link_from_a_report_opens_exactly_its_cases(page: Page, server: Server) -> None:
+    lists = lists_of(server)
+    saved = new_customer(server, f"Saved {token()}")
+    credited = new_customer(server, f"Credited {token()}")
+    saved_case = flag(server, saved["id"], lists.reason["id"])
+    credited_case = flag(server, credited["id"], lists.reason["id"])
+    close_case(server, saved_case["id"], "RESOLVED", resolutionId=lists.resolution["id"])
+    add_credit(server, credited_case["id"], lists.credit_reason["id"])
+    today = stored_case(server, saved_case["id"])["closedAt"][:10]
+
+    resolution = f"status=RESOLVED&resolution={lists.resolution['id']}&from={today}&to={today}"
+    open_path(page, server, f"/cases?{resolution}")
+    assert queue_names(page) == [saved["name"]]
+    expect(page.get_by_role("checkbox", name="Saved")).to_be_checked()
+    expect(page.get_by_role("checkbox", name="Open")).not_to_be_checked()
+    expect(page.get_by_label("Resolution", exact=True)).to_have_value(lists.resolution["id"])
+    expect(page.get_by_label("Reported or closed from")).to_have_value(today)
+
+    page.goto(f"{server.base_url}/cases?status=all&creditReason={lists.credit_reason['id']}")
+    ready(page)
+    assert queue_names(page) == [credited["name"]]
+    page.goto(f"{server.base_url}/cases?status=all&reason={lists.reason['id']}&to=2000-01-01")
+    ready(page)
+    expect(page.get_by_text("No cases match these filters.")).to_be_visible()

@@ -174,6 +174,14 @@ export function CasesPage() {
     () => narrowed(search) || window.matchMedia("(min-width: 52rem)").matches,
   );
   const requests = useRef(0);
+  const focusNext = useRef(null); // after "Load more": the first row it brought
+
+  useEffect(() => {
+    if (focusNext.current) {
+      document.querySelector(focusNext.current)?.focus();
+      focusNext.current = null;
+    }
+  });
   const canWork = me !== null && me.role !== "VIEWER";
 
   async function variables(current) {
@@ -235,7 +243,7 @@ export function CasesPage() {
       });
       setMore({ busy: false, problem: null });
       const first = queue.nodes[0];
-      if (first) document.querySelector(`[data-case-id="${CSS.escape(first.id)}"] a`)?.focus();
+      if (first) focusNext.current = `[data-case-id="${CSS.escape(first.id)}"] a`;
     } catch (error) {
       if (request !== requests.current) return;
       if (error.kind === "unauthenticated") signedOut("Your session has ended. Sign in again.");

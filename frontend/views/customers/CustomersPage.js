@@ -36,6 +36,14 @@ export function CustomersPage() {
   const [more, setMore] = useState({ busy: false, problem: null });
   const [dialog, setDialog] = useState(null); // "adding" | "importing"
   const requests = useRef(0);
+  const focusNext = useRef(null); // after "Load more": the first row it brought
+
+  useEffect(() => {
+    if (focusNext.current) {
+      document.querySelector(focusNext.current)?.focus();
+      focusNext.current = null;
+    }
+  });
   const canWork = me !== null && me.role !== "VIEWER";
   const currency = me?.company.currency ?? "USD";
 
@@ -84,7 +92,7 @@ export function CustomersPage() {
         return { ...before, nodes: [...before.nodes, ...page.nodes.filter((n) => !seen.has(n.id))], total: page.totalCount, pageInfo: page.pageInfo };
       });
       setMore({ busy: false, problem: null });
-      if (page.nodes[0]) document.querySelector(`[data-customer-id="${CSS.escape(page.nodes[0].id)}"] a`)?.focus();
+      if (page.nodes[0]) focusNext.current = `[data-customer-id="${CSS.escape(page.nodes[0].id)}"] a`;
     } catch (error) {
       if (request !== requests.current) return;
       if (error.kind === "unauthenticated") signedOut("Your session has ended. Sign in again.");

@@ -12,7 +12,7 @@ from typing import Any
 from playwright.sync_api import Locator, Page, expect
 
 from tests.utils.browser import graphql
-from tests.utils.cases_api import CASE, CREATE_CUSTOMER, FLAG, UPDATE_CASE
+from tests.utils.cases_api import ADD_CREDIT, CASE, CLOSE, CREATE_CUSTOMER, FLAG, UPDATE_CASE
 from tests.utils.graphql import ADD
 from tests.utils.pages.entries import overflow
 from tests.utils.server import Server
@@ -142,3 +142,16 @@ def tab_to(page: Page, target: Locator, *, limit: int = 80, backwards: bool = Fa
             return
         page.keyboard.press("Shift+Tab" if backwards else "Tab")
     raise AssertionError(f"Tab never reached {target}")
+
+
+def close_case(server: Server, case_id: str, status: str, **values: Any) -> dict[str, Any]:
+    payload = {"id": case_id, "status": status, **values}
+    done: dict[str, Any] = graphql(server, CLOSE, {"input": payload})["closeAtRiskCase"]
+    assert done["__typename"] == "AtRiskCase", done
+    return done
+
+
+def add_credit(server: Server, case_id: str, reason_id: str, amount: str = "10.00") -> None:
+    payload = {"caseId": case_id, "creditReasonId": reason_id, "amount": amount}
+    done = graphql(server, ADD_CREDIT, {"input": payload})["addCredit"]
+    assert done["__typename"] == "AtRiskCase", done
