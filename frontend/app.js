@@ -5,6 +5,9 @@
 import { html, render, useStore } from "./lib/dom.js";
 import { alias, location, matchPath, navigate } from "./lib/router.js";
 import { allows, session } from "./lib/session.js";
+import { CasesPage } from "./views/cases/CasesPage.js";
+import { CustomerPage } from "./views/customers/CustomerPage.js";
+import { CustomersPage } from "./views/customers/CustomersPage.js";
 import { EntriesPage } from "./views/entries/EntriesPage.js";
 import { ReportsPage } from "./views/reports/ReportsPage.js";
 import { HistoryPage } from "./views/history/HistoryPage.js";
@@ -18,6 +21,9 @@ import { SignIn } from "./views/shell/SignIn.js";
 
 // Each page: its path, its name in the navigation, and the roles that may use it.
 export const ROUTES = [
+  { path: "/cases", nav: "Cases", roles: ["ADMIN", "AGENT", "VIEWER"], page: CasesPage },
+  { path: "/customers", nav: "Customers", roles: ["ADMIN", "AGENT", "VIEWER"], page: CustomersPage },
+  { path: "/customers/:id", roles: ["ADMIN", "AGENT", "VIEWER"], page: CustomerPage },
   {
     path: "/settings/at-risk-entries",
     nav: "At-Risk Entries",
@@ -30,14 +36,11 @@ export const ROUTES = [
   { path: "/settings/company", nav: "Company", roles: ["ADMIN"], page: CompanyPage },
   { path: "/settings/history", nav: "History", roles: ["ADMIN"], page: HistoryPage },
   { path: "/account", roles: ["ADMIN", "AGENT", "VIEWER"], page: AccountPage },
-  // Part two's pages land here, each with its roles: "/cases" (then the landing page),
-  // "/customers", "/customers/:id" (the page gets params.id), "/reports", "/settings/users",
-  // "/settings/tokens", "/settings/company", "/settings/history".
 ];
 
-// Addresses that show another page's address: "/" opens the entries page until the cases
-// page exists.
-export const ALIASES = { "/": "/settings/at-risk-entries" };
+// Addresses that show another page's address: "/" opens the work queue, which every role
+// may see.
+export const ALIASES = { "/": "/cases" };
 
 /** The route that shows `path`, with the values of its ":name" segments; or null. */
 function routeOf(path) {

@@ -95,3 +95,40 @@ export function nextDay(day) {
 export function formatDays(days) {
   return `${days} day${days === 1 ? "" : "s"}`;
 }
+
+/** Today's calendar day ("2026-12-02") in the company's time zone. */
+export function today(timeZone) {
+  return localDay(new Date().toISOString(), timeZone);
+}
+
+/**
+ * The instant (ISO, UTC) of `hour`:00 on `day` ("2026-12-02") in `timeZone`: a follow-up
+ * picked as a day falls due that morning where the company is.
+ */
+export function zonedMoment(day, timeZone, hour = 9) {
+  const [year, month, date] = day.split("-").map(Number);
+  const guess = Date.UTC(year, month - 1, date, hour);
+  const parts = new Intl.DateTimeFormat("en-US", {
+    timeZone,
+    hourCycle: "h23",
+    year: "numeric",
+    month: "2-digit",
+    day: "2-digit",
+    hour: "2-digit",
+    minute: "2-digit",
+  }).formatToParts(new Date(guess));
+  const part = (type) => Number(parts.find((p) => p.type === type).value);
+  const shown = Date.UTC(part("year"), part("month") - 1, part("day"), part("hour"), part("minute"));
+  return new Date(guess - (shown - guess)).toISOString();
+}
+
+/**
+ * What someone typed as an amount ("49.9", "1,200.50", "$12") as the Money the server
+ * takes ("49.90"), or null when it is not an amount of at most two decimals.
+ */
+export function moneyInput(text) {
+  const plain = text.trim().replace(/^[^\d.-]+/, "").replace(/,/g, "");
+  const match = /^(\d+)(?:\.(\d{0,2}))?$/.exec(plain);
+  if (!match) return null;
+  return `${match[1].replace(/^0+(?=\d)/, "")}.${(match[2] ?? "").padEnd(2, "0")}`;
+}

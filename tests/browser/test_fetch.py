@@ -10,6 +10,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.utils.pages.entries import (
+    ENTRIES_PAGE,
     open_page,
 )
 from tests.utils.server import Server
@@ -65,7 +66,7 @@ def test_a_signed_out_answer_brings_the_sign_in_form_not_a_blank_page(
         "**/graphql",
         lambda route: route.fulfill(json={"data": None, "errors": errors}),
     )
-    page.goto(server.base_url)
+    page.goto(server.base_url + ENTRIES_PAGE)
     expect(page.get_by_role("heading", name="Sign in")).to_be_visible()
     expect(page.get_by_role("textbox", name="Email")).to_be_focused()
     expect(page.get_by_role("region", name="Reasons", exact=True)).to_have_count(0)

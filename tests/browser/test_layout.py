@@ -11,6 +11,7 @@ from tests.utils.pages.entries import (
     ALL,
     CAUSE,
     CREDIT_REASON,
+    ENTRIES_PAGE,
     add_button,
     add_entry,
     editor,
@@ -83,7 +84,7 @@ def test_the_page_works_under_a_strict_content_security_policy(
         headers = {**response.headers, "content-security-policy": "default-src 'self'"}
         route.fulfill(response=response, headers=headers)
 
-    page.route(f"{server.base_url}/", with_policy)
+    page.route(f"{server.base_url}{ENTRIES_PAGE}", with_policy)
     page.add_init_script(
         "window.violations = [];"
         "document.addEventListener('securitypolicyviolation',"

@@ -11,6 +11,7 @@ from tests.utils.browser import sign_in
 from tests.utils.pages.entries import (
     ALL,
     CREDIT_REASON,
+    ENTRIES_PAGE,
     REASON,
     add_button,
     add_entry,
@@ -72,7 +73,7 @@ def test_loading_is_shown_until_the_entries_arrive(page: Page, server: Server) -
     page.route("**/graphql", lambda route: held.append(route))
     sign_in(page, server)
     with page.expect_request(lambda request: request.url.endswith("/graphql")):
-        page.goto(server.base_url)
+        page.goto(server.base_url + ENTRIES_PAGE)
 
     expect(page.get_by_role("main")).to_have_attribute("aria-busy", "true")
     for category in ALL:
@@ -94,7 +95,7 @@ def test_a_failed_request_shows_a_message_with_retry(
     add_entry(server, REASON, name)
     page.route("**/graphql", lambda route: route.abort("connectionrefused"))
     sign_in(page, server)
-    page.goto(server.base_url)
+    page.goto(server.base_url + ENTRIES_PAGE)
 
     expect(page.get_by_role("alert")).to_have_text(re.compile("could not be reached"))
     retry = page.get_by_role("button", name="Retry")

@@ -9,6 +9,7 @@ from playwright.sync_api import Page, expect
 from tests.utils.accounts import PASSWORD
 from tests.utils.pages.entries import (
     CAUSE,
+    ENTRIES_PAGE,
     REASON,
     add_button,
     add_entry,
@@ -27,7 +28,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("browser_errors")]
 
 def sign_out_in_another_tab(page: Page, server: Server) -> None:
     other = page.context.new_page()
-    other.goto(server.base_url)
+    other.goto(server.base_url + ENTRIES_PAGE)
     other.get_by_role("button", name="Sign out").click()
     expect(other.get_by_role("heading", name="Sign in")).to_be_visible()
     other.close()

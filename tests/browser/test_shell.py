@@ -29,7 +29,7 @@ def test_the_header_names_the_product_and_the_pages_the_role_may_use(
     navigation = page.get_by_role("navigation", name="Main")
     # An admin's Settings pages are one link, "Settings"; a viewer may use only one of them.
     link = "Settings" if email == "admin" else "At-Risk Entries"
-    expect(navigation.get_by_role("link")).to_have_text([link, "Reports"])
+    expect(navigation.get_by_role("link")).to_have_text(["Cases", "Customers", link, "Reports"])
     expect(navigation.get_by_role("link", name=link)).to_have_attribute("aria-current", "page")
     expect(banner.get_by_role("button", name="Sign out")).to_be_visible()
 
@@ -43,16 +43,17 @@ def test_the_breadcrumb_parts_are_links(page: Page, server: Server) -> None:
     expect(crumbs.last).to_have_attribute("aria-current", "page")
 
 
-def test_the_pages_own_path_opens_it_and_the_root_lands_on_it(page: Page, server: Server) -> None:
+def test_the_pages_own_path_opens_it_and_the_root_lands_on_the_cases(
+    page: Page, server: Server
+) -> None:
     open_page(page, server, f"{PAGE}?show=inactive")
     expect(page).to_have_title("At-Risk Entries · atrisk")
     expect(section(page, REASON)).to_be_visible()
     expect(show(page, "Inactive")).to_be_checked()
 
-    page.goto(f"{server.base_url}/?show=active")
-    expect(page).to_have_url(f"{server.base_url}{PAGE}?show=active")
-    expect(show(page, "Active")).to_be_checked()
-    expect(section(page, REASON)).to_be_visible()
+    page.goto(f"{server.base_url}/?status=all")
+    expect(page).to_have_url(f"{server.base_url}/cases?status=all")
+    expect(page).to_have_title("Cases · atrisk")
 
 
 def test_links_and_back_and_forward_move_without_a_reload(page: Page, server: Server) -> None:
@@ -76,5 +77,5 @@ def test_links_and_back_and_forward_move_without_a_reload(page: Page, server: Se
     expect(show(page, "All")).to_be_checked()
     expect(page.get_by_role("heading", name="At-Risk Entries", level=1)).to_be_focused()
     page.get_by_role("banner").get_by_role("link", name="atrisk").click()
-    expect(page).to_have_url(f"{server.base_url}{PAGE}")
+    expect(page).to_have_url(f"{server.base_url}/cases")
     assert page.evaluate("window.stillTheSamePage") is True

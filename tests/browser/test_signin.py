@@ -13,6 +13,7 @@ from atrisk.web.caller import SESSION_COOKIE
 from tests.utils.accounts import ADMIN_EMAIL, COMPANY, PASSWORD, VIEWER_EMAIL
 from tests.utils.browser import graphql, sign_in
 from tests.utils.graphql import ADD
+from tests.utils.pages.entries import ENTRIES_PAGE
 from tests.utils.server import Server
 
 pytestmark = pytest.mark.browser
@@ -41,7 +42,7 @@ def add_reason(server: Server) -> str:
 
 def test_a_signed_out_visitor_sees_only_the_sign_in_form(page: Page, server: Server) -> None:
     add_reason(server)
-    page.goto(server.base_url)
+    page.goto(server.base_url + ENTRIES_PAGE)
     expect(page.get_by_role("heading", name="Sign in")).to_be_visible()
     expect(page.get_by_role("textbox", name="Email")).to_be_focused()
     for title in SECTIONS:
@@ -53,7 +54,7 @@ def test_a_signed_out_visitor_sees_only_the_sign_in_form(page: Page, server: Ser
 def test_an_empty_form_is_refused_before_any_request(page: Page, server: Server) -> None:
     logins: list[Request] = []
     page.on("request", lambda r: logins.append(r) if r.url.endswith("/auth/login") else None)
-    page.goto(server.base_url)
+    page.goto(server.base_url + ENTRIES_PAGE)
     page.get_by_role("button", name="Sign in").click()
     expect(page.get_by_role("alert")).to_have_text("Enter your email and password.")
     assert logins == []
@@ -92,7 +93,7 @@ def test_too_many_failures_are_refused_with_a_clear_message(
 
 def test_an_admin_signs_in_edits_and_signs_out(page: Page, server: Server) -> None:
     name = add_reason(server)
-    page.goto(server.base_url)
+    page.goto(server.base_url + ENTRIES_PAGE)
     sign_in_form(page, ADMIN_EMAIL, PASSWORD)
 
     expect(page.get_by_text(COMPANY, exact=True)).to_be_visible()
@@ -125,7 +126,7 @@ def test_an_admin_signs_in_edits_and_signs_out(page: Page, server: Server) -> No
 def test_a_viewer_sees_the_lists_without_edit_controls(page: Page, server: Server) -> None:
     name = add_reason(server)
     sign_in(page, server, VIEWER_EMAIL)
-    page.goto(server.base_url)
+    page.goto(server.base_url + ENTRIES_PAGE)
 
     expect(page.get_by_text(COMPANY, exact=True)).to_be_visible()
     expect(page.get_by_text("View only", exact=True)).to_be_visible()
@@ -141,7 +142,7 @@ def test_a_viewer_sees_the_lists_without_edit_controls(page: Page, server: Serve
 
 def test_the_sign_in_form_fits_a_375_pixel_screen(page: Page, server: Server) -> None:
     page.set_viewport_size({"width": 375, "height": 740})
-    page.goto(server.base_url)
+    page.goto(server.base_url + ENTRIES_PAGE)
     form = page.get_by_role("region", name="Sign in")
     expect(form).to_be_visible()
     box = form.bounding_box()

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
 
 from tests.utils.cases_api import CUSTOMER, USERS, CasesApi
 from tests.utils.graphql import Api, gql, post
+from tests.utils.reports import set_timezone
 
 
 @pytest.fixture
@@ -228,3 +230,45 @@ async def test_usage_counts_on_entries(api, cases_api, lists):
         "Rate adjusted": 0,
         "Month waived": 2,
     }
+
+
+async def test_the_queue_filters_by_resolution_credit_reason_and_period(
+    db, company, cases_api, lists, other_client
+):
+    today = datetime.now(UTC).replace(hour=0, minute=30, second=0, microsecond=0)
+    reported = today - timedelta(days=3)  # 00:30 UTC: the day before in Los Angeles
+    saved = await cases_api.flag(
+        (await cases_api.create_customer(name="Saved"))["id"],
+        lists["reason"],
+        reportedAt=reported.isoformat(),
+    )
+    credited = await cases_api.flag(
+        (await cases_api.create_customer(name="Credited"))["id"], lists["reason"]
+    )
+    await cases_api.close(saved["id"], "RESOLVED", resolutionId=lists["resolution"])
+    await cases_api.credit(credited["id"], lists["credit"])
+
+    async def names(**where: Any) -> list[str]:
+        queue = await cases_api.queue(filter=where)
+        return sorted(node["customer"]["name"] for node in queue["nodes"])
+
+    assert await names(resolution=lists["resolution"]) == ["Saved"]
+    assert await names(creditReason=lists["credit"]) == ["Credited"]
+    day = reported.date().isoformat()
+    assert await names(**{"from": day, "to": day}) == ["Saved"]
+    # Closed today counts too.
+    assert await names(**{"from": today.date().isoformat()}) == ["Credited", "Saved"]
+    await set_timezone(db, company.id, "America/Los_Angeles")
+    assert await names(**{"from": day, "to": day}) == []
+    before = (reported - timedelta(days=1)).date().isoformat()
+    assert await names(**{"from": before, "to": before}) == ["Saved"]
+    body = await post(
+        cases_api.client,
+        "query($f: AtRiskCaseFilter) { atRiskCases(filter: $f) { totalCount } }",
+        {"f": {"from": day, "to": before}},
+    )
+    assert body["errors"][0]["extensions"] == {"code": "BAD_USER_INPUT", "field": "to"}
+    # Another company's ids match nothing, here as in every filter.
+    other = CasesApi(other_client)
+    assert (await other.queue(filter={"resolution": lists["resolution"]}))["totalCount"] == 0
+    assert (await other.queue(filter={"creditReason": lists["credit"]}))["totalCount"] == 0

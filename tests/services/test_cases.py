@@ -495,6 +495,55 @@ async def test_the_queue_orders_filters_and_pages(db, company, admin_caller, lis
     assert await listed(where=cases.CaseFilter(reason="not an id")) == ([], 0)
 
 
+async def test_the_queue_by_resolution_credit_reason_and_period(
+    db, admin_caller, lists, other_company
+):
+    now = utcnow()
+    old = now - timedelta(days=40)
+    # Reported at 03:00 UTC: still the evening before in New York.
+    evening = (old - timedelta(days=1)).replace(hour=3, minute=0, second=0, microsecond=0)
+
+    async def case_of(name, reported_at):
+        customer = await new_customer(db, admin_caller, name)
+        return await flag(db, admin_caller, customer, lists.reason, reported_at=reported_at)
+
+    saved = await case_of("Saved", old)
+    credited = await case_of("Credited", evening)
+    recent = await case_of("Recent", now - timedelta(minutes=5))
+    await cases.close_case(
+        db, admin_caller, saved.id, CaseStatus.RESOLVED, resolution_id=lists.resolution.id
+    )
+    await cases.add_credit(db, admin_caller, credited.id, 500, lists.credit_reason.id)
+    other_lists = await lists_of(db, other_company)
+
+    async def listed(timezone="UTC", **where):
+        page = await cases.list_cases(
+            db, admin_caller.company_id, cases.CaseFilter(**where), timezone=timezone
+        )
+        return sorted(row.id for row in page.nodes)
+
+    assert await listed(resolution=lists.resolution.id) == [saved.id]
+    assert await listed(credit_reason=lists.credit_reason.id) == [credited.id]
+    # Another company's entries, and ids that are no one's, match nothing.
+    assert await listed(resolution=other_lists.resolution.id) == []
+    assert await listed(credit_reason=other_lists.credit_reason.id) == []
+    assert await listed(credit_reason="not an id") == []
+    # Reported or closed in the period: "Saved" was reported long ago and closed today.
+    today = now.date()
+    assert await listed(from_=today, to=today) == sorted([saved.id, recent.id])
+    assert await listed(from_=today) == sorted([saved.id, recent.id])
+    assert await listed(to=old.date()) == sorted([saved.id, credited.id])
+    # Days are the company's: 03:00 UTC is the evening before in New York.
+    day = evening.date()
+    assert await listed(from_=day, to=day) == [credited.id]
+    before = day - timedelta(days=1)
+    assert await listed("America/New_York", from_=day, to=day) == []
+    assert await listed("America/New_York", from_=before, to=before) == [credited.id]
+    with pytest.raises(ValidationFailed, match="ends before it starts") as refused:
+        await listed(from_=today, to=before)
+    assert refused.value.field == "to"
+
+
 # -- entries in use ------------------------------------------------------------------------
 
 

@@ -12,10 +12,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
-from sqlalchemy import ColumnElement, case, func, select
+from sqlalchemy import ColumnElement, and_, case, exists, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from atrisk.db.database import Database
@@ -45,7 +46,7 @@ from atrisk.models.accounts import User
 from atrisk.models.cases import OPEN, AtRiskCase, ContactAttempt, Credit
 from atrisk.models.customers import Customer
 from atrisk.models.picklists import AtRiskEntry
-from atrisk.services import changes, customers
+from atrisk.services import changes, customers, reports
 from atrisk.services.changes import Change
 from atrisk.services.errors import NotFound, OpenCaseExists, ValidationFailed, VersionConflict
 from atrisk.services.pages import (
@@ -77,6 +78,11 @@ class CaseFilter:
     risk_level: Sequence[RiskLevel] | None = None
     follow_up_before: datetime | None = None
     customer: str | None = None
+    resolution: str | None = None
+    credit_reason: str | None = None
+    # Cases reported or closed from `from_` through `to`: days in the company's time zone.
+    from_: date | None = None
+    to: date | None = None
 
 
 def _invalid(error: InvalidCase) -> ValidationFailed:
@@ -582,7 +588,28 @@ def _sort_values(order: CaseOrder, row: AtRiskCase) -> list[Any]:
     return values[order]
 
 
-def _conditions(company_id: str, where: CaseFilter) -> list[ColumnElement[bool]]:
+def _in_period(where: CaseFilter, timezone: str) -> ColumnElement[bool] | None:
+    """Reported or closed in the period (either end may be left open)."""
+    if where.from_ is None and where.to is None:
+        return None
+    if where.from_ is not None and where.to is not None:
+        reports.check_period(where.from_, where.to)
+    zone = ZoneInfo(timezone)
+    since = None if where.from_ is None else reports.local_bounds(where.from_, where.from_, zone)[0]
+    until = None if where.to is None else reports.local_bounds(where.to, where.to, zone)[1]
+
+    def within(column: Any) -> ColumnElement[bool]:
+        bounds = [column >= since] if since is not None else []
+        if until is not None:
+            bounds.append(column < until)
+        return and_(*bounds)
+
+    return or_(within(AtRiskCase.reported_at), within(AtRiskCase.closed_at))
+
+
+def _conditions(
+    company_id: str, where: CaseFilter, timezone: str = "UTC"
+) -> list[ColumnElement[bool]]:
     conditions: list[ColumnElement[bool]] = [AtRiskCase.company_id == company_id]
     if where.status:
         conditions.append(AtRiskCase.status.in_(list(where.status)))
@@ -595,6 +622,7 @@ def _conditions(company_id: str, where: CaseFilter) -> list[ColumnElement[bool]]
         (where.reason, AtRiskCase.reason_id),
         (where.cause, AtRiskCase.cause_id),
         (where.customer, AtRiskCase.customer_id),
+        (where.resolution, AtRiskCase.resolution_id),
     ):
         if raw is not None:
             conditions.append(column == (canonical_id(raw) or ""))
@@ -608,6 +636,19 @@ def _conditions(company_id: str, where: CaseFilter) -> list[ColumnElement[bool]]
         conditions.append(AtRiskCase.risk_level.in_(list(where.risk_level)))
     if where.follow_up_before is not None:
         conditions.append(AtRiskCase.follow_up_at < where.follow_up_before)
+    if where.credit_reason is not None:
+        credited = (
+            select(Credit.id)
+            .where(
+                Credit.case_id == AtRiskCase.id,
+                Credit.company_id == company_id,
+                Credit.credit_reason_id == (canonical_id(where.credit_reason) or ""),
+            )
+            .correlate(AtRiskCase)
+        )
+        conditions.append(exists(credited))
+    if (period := _in_period(where, timezone)) is not None:
+        conditions.append(period)
     return conditions
 
 
@@ -619,12 +660,14 @@ async def list_cases(
     *,
     first: int = 50,
     after_cursor: str | None = None,
+    timezone: str = "UTC",
 ) -> Page[AtRiskCase]:
+    """`timezone` (the company's) says which instants the days of `from_` and `to` cover."""
     size = page_size(first)
     if where.follow_up_before is not None:
         _moment(where.follow_up_before, "followUpBefore", "followUpBefore", utcnow(), past=False)
     keys = ORDERS[order]
-    conditions = _conditions(company_id, where)
+    conditions = _conditions(company_id, where, timezone)
     query = select(AtRiskCase).where(*conditions)
     if after_cursor is not None:
         query = query.where(after(keys, decode_cursor(after_cursor, keys)))

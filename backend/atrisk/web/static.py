@@ -23,6 +23,9 @@ from starlette.types import Scope
 APP_PATHS = frozenset(
     {
         "/",
+        "/cases",
+        "/customers",
+        "/customers/:id",
         "/settings/at-risk-entries",
         "/reports",
         "/settings/history",

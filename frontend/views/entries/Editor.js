@@ -13,13 +13,15 @@ import { html, useEffect, useLayoutEffect, useRef, useState } from "../../lib/do
 import { graphql } from "../../lib/graphql.js";
 import { HistorySection } from "../history/HistorySection.js";
 import { SignInAgain, signInAgain } from "../shell/SignInAgain.js";
-import { DESCRIPTION_MAX_LENGTH, NAME_MAX_LENGTH } from "./categories.js";
+import { DESCRIPTION_MAX_LENGTH, NAME_MAX_LENGTH, usedBy } from "./categories.js";
 import { ADD, DELETE, MOVE, UPDATE } from "./operations.js";
 import { deleteConflict, gone, problem, sameFields, saveConflict } from "./words.js";
 
 const RETRY = {
   save: { what: "save", action: "Sign in and save" },
   delete: { what: "delete it", action: "Sign in and delete" },
+  replace: { what: "replace and delete it", action: "Sign in and delete" },
+  deactivate: { what: "deactivate it", action: "Sign in and deactivate" },
   reactivate: { what: "reactivate it", action: "Sign in and reactivate" },
   up: { what: "move it", action: "Sign in and move" },
   down: { what: "move it", action: "Sign in and move" },
@@ -28,6 +30,8 @@ const RETRY = {
 const NOTHING = {
   save: "Nothing was saved.",
   delete: "Nothing was deleted.",
+  replace: "Nothing was deleted.",
+  deactivate: "Nothing was changed.",
   reactivate: "Nothing was changed.",
   up: "It was not moved.",
   down: "It was not moved.",
@@ -56,6 +60,7 @@ export function Editor({ category, entry, page, latest }) {
   const [typed, setTyped] = useState(null);
   const [duplicate, setDuplicate] = useState(null);
   const [confirming, setConfirming] = useState(false);
+  const [inUse, setInUse] = useState(null); // {count, replaceWith, error} when Delete found it in use
   const [busy, setBusy] = useState(false);
   const [retry, setRetry] = useState(null); // {action, password, problem} after the session ended
   const [isGone, setGone] = useState(false);
@@ -289,23 +294,39 @@ export function Editor({ category, entry, page, latest }) {
     focusAfter("#editor-delete");
   }
 
-  async function remove() {
+  async function remove(replaceWith = null) {
     setBusy(true);
     try {
-      let result = (await graphql(DELETE, { id: base.id, expectedVersion: base.version }))
-        .deleteAtRiskEntry;
+      const sent = { id: base.id, expectedVersion: base.version, replaceWith };
+      let result = (await graphql(DELETE, sent)).deleteAtRiskEntry;
       if (result.__typename === "VersionConflictError" && sameFields(result.current, base)) {
-        const again = { id: base.id, expectedVersion: result.current.version };
+        const again = { ...sent, expectedVersion: result.current.version };
         result = (await graphql(DELETE, again)).deleteAtRiskEntry; // only its place changed
       }
       if (!alive.current) return;
       switch (result.__typename) {
         case "DeletedAtRiskEntry":
           page.deleted(base, { byOthers: false });
+          if (replaceWith) page.reload(); // the replacement's usage grew
           page.close({ category, id: null });
+          return;
+        case "EntryInUseError":
+          setConfirming(false);
+          setInUse({ count: result.usageCount, replaceWith: inUse?.replaceWith ?? "", error: "" });
+          focusAfter("#replace-with");
+          return;
+        case "NotFoundError":
+          if (replaceWith && result.id === replaceWith) {
+            setInUse({ ...inUse, replaceWith: "", error: "That entry no longer exists: choose another." });
+            page.reload();
+            focusAfter("#replace-with");
+            return;
+          }
+          becomeGone();
           return;
         case "VersionConflictError":
           setConfirming(false);
+          setInUse(null);
           setNotice({ kind: "conflict", text: deleteConflict(label, base, result.current) });
           setTyped(changedFrom(base, fields));
           showCurrent(result.current);
@@ -322,6 +343,38 @@ export function Editor({ category, entry, page, latest }) {
     }
   }
 
+  function replaceAndDelete() {
+    if (busy) return;
+    if (!inUse.replaceWith) {
+      setInUse({ ...inUse, error: `Choose the ${label.toLowerCase()} that takes its place.` });
+      focusAfter("#replace-with");
+      return;
+    }
+    remove(inUse.replaceWith);
+  }
+
+  async function deactivate() {
+    if (busy) return;
+    const values = { ...fields, active: false };
+    setBusy(true);
+    try {
+      const input = { id: base.id, name: base.name, active: false, description: base.description ?? "", expectedVersion: base.version };
+      const result = (await graphql(UPDATE, { input })).updateAtRiskEntry;
+      if (!alive.current) return;
+      setInUse(null);
+      await settle(result, values);
+    } catch (error) {
+      fail(error, "deactivate");
+    } finally {
+      if (alive.current) setBusy(false);
+    }
+  }
+
+  function backFromInUse() {
+    setInUse(null);
+    focusAfter("#editor-delete");
+  }
+
   // Signing in again -------------------------------------------------------------------
 
   async function signInAndRetry() {
@@ -335,13 +388,21 @@ export function Editor({ category, entry, page, latest }) {
     }
     const { action } = retry;
     setRetry(null);
-    const run = { save, delete: remove, reactivate, up: () => move("up"), down: () => move("down") };
+    const run = {
+      save,
+      delete: () => remove(),
+      replace: () => remove(inUse.replaceWith),
+      deactivate,
+      reactivate,
+      up: () => move("up"),
+      down: () => move("down"),
+    };
     await run[action]();
   }
 
   function submit(event) {
     event.preventDefault();
-    if (busy || isGone || confirming) return;
+    if (busy || isGone || confirming || (inUse && !retry)) return;
     if (retry) {
       signInAndRetry();
     } else {
@@ -354,7 +415,7 @@ export function Editor({ category, entry, page, latest }) {
   const describedBy = [errors.name && "entry-name-error", notice && "editor-notice"]
     .filter(Boolean)
     .join(" ");
-  const settled = !isGone && !retry && !confirming;
+  const settled = !isGone && !retry && !confirming && !inUse;
 
   let actions;
   if (isGone) {
@@ -365,6 +426,40 @@ export function Editor({ category, entry, page, latest }) {
     actions = html`<div class="editor-actions">
       <button type="button" class="button" id="editor-cancel" onClick=${close}>Cancel</button>
       <button type="submit" class="button button-primary" id="editor-retry">${RETRY[retry.action].action}</button>
+    </div>`;
+  } else if (inUse) {
+    const others = page.others(base);
+    const [one, many] = category.uses;
+    actions = html`<div class="confirm" role="group" aria-labelledby="in-use-message">
+      <p class="confirm-message" id="in-use-message">
+        “${base.name}” is not deleted: ${usedBy(category, inUse.count).toLowerCase()}. Replace it
+        with another ${label.toLowerCase()} on every ${one} and delete it, or deactivate it instead
+        (the ${many} keep it; it is no longer offered).
+      </p>
+      ${others.length > 0
+        ? html`<div class="field">
+            <label class="field-label" for="replace-with">Replace with…</label>
+            <select
+              class="field-input"
+              id="replace-with"
+              value=${inUse.replaceWith}
+              aria-invalid=${inUse.error ? "true" : null}
+              aria-describedby=${inUse.error ? "replace-with-error" : null}
+              onChange=${(event) => setInUse({ ...inUse, replaceWith: event.currentTarget.value, error: "" })}
+            >
+              <option value="">Choose a ${label.toLowerCase()}</option>
+              ${others.map((other) => html`<option key=${other.id} value=${other.id}>${other.active ? other.name : `${other.name} (inactive)`}</option>`)}
+            </select>
+            ${inUse.error && html`<p class="field-error" id="replace-with-error">${inUse.error}</p>`}
+          </div>`
+        : html`<p class="field-note">There is no other ${label.toLowerCase()} to replace it with.</p>`}
+      <div class="editor-actions">
+        <button type="button" class="button" id="in-use-cancel" onClick=${backFromInUse}>Cancel</button>
+        ${base.active &&
+        html`<button type="button" class="button" id="deactivate-instead" onClick=${deactivate}>Deactivate instead</button>`}
+        ${others.length > 0 &&
+        html`<button type="button" class="button button-danger" id="replace-delete" onClick=${replaceAndDelete}>Replace and delete</button>`}
+      </div>
     </div>`;
   } else if (confirming) {
     actions = html`<div class="confirm">

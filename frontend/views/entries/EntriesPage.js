@@ -258,6 +258,9 @@ export function EntriesPage() {
     total(category) {
       return inCategory(entries.current, category.value).length;
     },
+    others(entry) {
+      return inCategory(entries.current, entry.category).filter((other) => other.id !== entry.id);
+    },
     reload() {
       load({ quiet: true });
     },

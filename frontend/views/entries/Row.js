@@ -3,8 +3,16 @@
 // another place in its list, and moves with Alt+Up / Alt+Down.
 
 import { html } from "../../lib/dom.js";
+import { categoryOf, usedBy } from "./categories.js";
 
 const KEPT = { added: "Just added", changed: "Just changed" };
+
+function Usage({ entry, id = null }) {
+  const count = entry.usageCount ?? 0;
+  return html`<span class=${count > 0 ? "usage" : "usage usage-none"} id=${id} aria-hidden=${id ? "true" : null}>
+    ${count > 0 ? usedBy(categoryOf(entry.category), count) : "Not used"}
+  </span>`;
+}
 
 function Marker({ active }) {
   return html`<span class=${active ? "marker marker-active" : "marker marker-inactive"}>
@@ -25,6 +33,7 @@ export function Row({ entry, canEdit, kept, fresh, drop, dragging, actions }) {
           <span class="entry-name">${entry.name}</span>
           ${entry.description && html`<span class="entry-description">${entry.description}</span>`}
         </span>
+        <${Usage} entry=${entry} />
         <${Marker} active=${entry.active} />
       </div>
     </li>`;
@@ -32,7 +41,8 @@ export function Row({ entry, canEdit, kept, fresh, drop, dragging, actions }) {
 
   const descriptionId = `description-${entry.id}`;
   const keptId = `kept-${entry.id}`;
-  const describedBy = [entry.description && descriptionId, kept && keptId, "move-hint"]
+  const usageId = `usage-${entry.id}`;
+  const describedBy = [entry.description && descriptionId, kept && keptId, usageId, "move-hint"]
     .filter(Boolean)
     .join(" ");
 
@@ -86,6 +96,7 @@ export function Row({ entry, canEdit, kept, fresh, drop, dragging, actions }) {
         html`<span class="entry-description" id=${descriptionId} aria-hidden="true">${entry.description}</span>`}
       </span>
       ${kept && html`<span class="kept" aria-hidden="true">${KEPT[kept]}</span>`}
+      <${Usage} entry=${entry} id=${usageId} />
       <${Marker} active=${entry.active} />
     </button>
     ${kept &&

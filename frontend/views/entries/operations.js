@@ -2,7 +2,7 @@
 
 import { ME } from "../../lib/session.js";
 
-const ENTRY = "id category name description active position version";
+const ENTRY = "id category name description active position version usageCount";
 
 const ENTRY_RESULT = `
   __typename
@@ -38,11 +38,12 @@ export const SORT = `
   }`;
 
 export const DELETE = `
-  mutation DeleteAtRiskEntry($id: ID!, $expectedVersion: Int) {
-    deleteAtRiskEntry(id: $id, expectedVersion: $expectedVersion) {
+  mutation DeleteAtRiskEntry($id: ID!, $expectedVersion: Int, $replaceWith: ID) {
+    deleteAtRiskEntry(id: $id, expectedVersion: $expectedVersion, replaceWith: $replaceWith) {
       __typename
       ... on DeletedAtRiskEntry { id }
       ... on NotFoundError { message id }
       ... on VersionConflictError { message current { ${ENTRY} } }
+      ... on EntryInUseError { message usageCount }
     }
   }`;

@@ -61,7 +61,12 @@ def unique(category: Category) -> str:
 # On the page.
 
 
-def open_page(page: Page, server: Server, path: str = "/", *, own_session: bool = False) -> None:
+ENTRIES_PAGE = "/settings/at-risk-entries"
+
+
+def open_page(
+    page: Page, server: Server, path: str = ENTRIES_PAGE, *, own_session: bool = False
+) -> None:
     """Signed in as the admin, the page at `path`, loaded."""
     sign_in(page, server, own=own_session)
     page.goto(server.base_url + path)

@@ -106,7 +106,13 @@ class CaseQuery:
         where = cases.CaseFilter(**vars(filter)) if filter is not None else cases.CaseFilter()
         try:
             page = await cases.list_cases(
-                ctx.db, ctx.company_id, where, order_by, first=first, after_cursor=after
+                ctx.db,
+                ctx.company_id,
+                where,
+                order_by,
+                first=first,
+                after_cursor=after,
+                timezone=ctx.signed_in.timezone,
             )
         except ServiceError as error:
             raise bad_input(error) from None

@@ -6,7 +6,7 @@ entries and people; a customer's cases) go through the request's DataLoaders.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Annotated, Any
 
 import strawberry
@@ -325,6 +325,19 @@ class AtRiskCaseFilter:
     risk_level: list[RiskLevel] | None = None
     follow_up_before: datetime | None = None
     customer: strawberry.ID | None = None
+    resolution: strawberry.ID | None = None
+    credit_reason: strawberry.ID | None = strawberry.field(
+        default=None, description="Cases with a credit of this CREDIT_REASON."
+    )
+    from_: date | None = strawberry.field(
+        default=None,
+        name="from",
+        description="Cases reported or closed on this day or later (the company's time zone).",
+    )
+    to: date | None = strawberry.field(
+        default=None,
+        description="Cases reported or closed on this day or earlier (the company's time zone).",
+    )
 
 
 # Inputs: an omitted optional field is left as it is; an explicit null clears it.
