@@ -82,6 +82,7 @@ class Feed:
         self.db = db
         self._inboxes: dict[str, set[Inbox]] = {}
         self._task: asyncio.Task[None] | None = None
+        self._stopping = False
         # Whether the feed is connected (PostgreSQL) or reading (SQLite) right now.
         self.live = False
 
@@ -117,15 +118,21 @@ class Feed:
 
     def start(self) -> None:
         if self._task is None:
+            self._stopping = False
             source = self._poll_sqlite if self.db.settings.is_sqlite else self._listen_postgres
             self._task = asyncio.create_task(source(), name="atrisk live updates")
 
     async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-            self._task = None
+        task, self._task = self._task, None
+        if task is not None:
+            self._stopping = True
+            # A cancellation can be swallowed by a driver closing its connection: ask again
+            # until the task has ended (the stop flag ends its loop in any case).
+            while not task.done():
+                task.cancel()
+                await asyncio.wait({task}, timeout=1.0)
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                task.result()
         self.live = False
 
     # PostgreSQL ------------------------------------------------------------------------
@@ -140,7 +147,7 @@ class Feed:
 
     async def _listen_postgres(self) -> None:
         delay = RECONNECT_FIRST_SECONDS
-        while True:
+        while not self._stopping:
             try:
                 await self._listen_once()
                 delay = RECONNECT_FIRST_SECONDS
@@ -169,7 +176,7 @@ class Feed:
             # Whatever was written while nobody listened is unknown: everyone reloads.
             self.resync_everyone()
             logger.info("live updates: listening")
-            while not lost.is_set():
+            while not lost.is_set() and not self._stopping:
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(lost.wait(), HEALTH_SECONDS)
                     break
@@ -188,7 +195,7 @@ class Feed:
 
     async def _poll_sqlite(self) -> None:
         last: int | None = None
-        while True:
+        while not self._stopping:
             try:
                 if last is None:
                     last = await self._last_event()
