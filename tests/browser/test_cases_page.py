@@ -331,7 +331,9 @@ def test_a_viewer_sees_no_write_controls(page: Page, server: Server) -> None:
     open_path(page, server, f"/cases?reason={lists.reason['id']}", email=VIEWER_EMAIL)
     expect(queue_row(page, customer["name"])).to_be_visible()
     navigation = page.get_by_role("navigation", name="Main")
-    expect(navigation.get_by_role("link")).to_have_text(["Cases", "Customers", "At-Risk Entries"])
+    expect(navigation.get_by_role("link")).to_have_text(
+        ["Cases", "Customers", "At-Risk Entries", "Reports"]
+    )
     expect(page.get_by_role("button", name="Flag at risk")).to_have_count(0)
     expect(page.get_by_label("Assigned to").locator("option[value=mine]")).to_have_count(0)
 

@@ -7,6 +7,8 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.utils.browser import graphql
+from tests.utils.cases_api import UPDATE_CUSTOMER
+from tests.utils.pages.cases import flag, lists_of, new_customer, queue_row, ready, update_case
 from tests.utils.pages.entries import (
     CAUSE,
     REASON,
@@ -28,7 +30,8 @@ UPDATE = """mutation($input: UpdateAtRiskEntryInput!) {
 
 
 def expect_live(page: Page) -> None:
-    expect(page.get_by_role("status").filter(has_text="Live")).to_be_visible(timeout=15000)
+    indicator = page.locator(".live-indicator[aria-live=polite]")
+    expect(indicator).to_have_text("Live", timeout=15000)
 
 
 def test_an_entry_added_elsewhere_appears_and_typed_text_survives(
@@ -97,3 +100,48 @@ def test_a_second_page_sees_the_first_pages_change(page: Page, server: Server) -
         expect(row(other, REASON, name)).to_be_visible(timeout=5000)
     finally:
         other.close()
+
+
+def test_the_queue_shows_a_case_flagged_elsewhere_and_keeps_its_filters(
+    page: Page, server: Server
+) -> None:
+    lists = lists_of(server)
+    open_page(page, server, "/cases?status=OPEN")
+    ready(page)
+    expect_live(page)
+    loads: list[str] = []
+    page.on("framenavigated", lambda frame: loads.append(frame.url))
+
+    customer = new_customer(server)
+    found = flag(server, customer["id"], lists.reason["id"], risk="LOW")
+    added = queue_row(page, customer["name"])
+    expect(added).to_be_visible(timeout=5000)
+    expect(added).to_contain_text("Low")
+
+    update_case(server, found["id"], riskLevel="HIGH")
+    expect(added).to_contain_text("High", timeout=5000)
+    assert page.url.endswith("/cases?status=OPEN")
+    assert loads == []  # read again in place, never reloaded
+
+
+def test_a_customer_page_follows_changes_made_elsewhere(page: Page, server: Server) -> None:
+    lists = lists_of(server)
+    customer = new_customer(server)
+    open_page(page, server, f"/customers/{customer['id']}")
+    ready(page)
+    expect_live(page)
+    flag_button = page.get_by_role("button", name="Flag at risk")
+    expect(flag_button).to_be_visible()
+
+    # A case flagged for this customer elsewhere appears in the At Risk tab.
+    found = flag(server, customer["id"], lists.reason["id"], notes="Flagged elsewhere.")
+    expect(page.get_by_role("button", name="Edit case")).to_be_visible(timeout=5000)
+    expect(page.get_by_text("Flagged elsewhere.")).to_be_visible()
+
+    # Their edit of the case and of the customer show without a reload.
+    update_case(server, found["id"], notes="Edited elsewhere.")
+    expect(page.get_by_text("Edited elsewhere.")).to_be_visible(timeout=5000)
+    renamed = f"{customer['name']} renamed"
+    changed = graphql(server, UPDATE_CUSTOMER, {"input": {"id": customer["id"], "name": renamed}})
+    assert changed["updateCustomer"]["__typename"] == "Customer", changed
+    expect(page.get_by_role("heading", level=1)).to_have_text(renamed, timeout=5000)

@@ -7,6 +7,7 @@ import { html, useEffect, useRef, useState, useStore } from "../../lib/dom.js";
 import { formatDate, formatDays, formatMoney } from "../../lib/format.js";
 import { Link, location, navigate, requestTitleFocus, setQuery } from "../../lib/router.js";
 import { ME, session, signedIn, signedOut } from "../../lib/session.js";
+import { useLiveChanges } from "../../lib/live.js";
 import { showToast } from "../../lib/toast.js";
 import { Page } from "../shell/Page.js";
 import { FlagDialog } from "./FlagDialog.js";
@@ -18,7 +19,7 @@ import {
   queryFilter,
   statusParam,
 } from "./filters.js";
-import { MORE_CASES, QUEUE } from "./operations.js";
+import { MORE_CASES, QUEUE, QUEUE_PAGE, QUEUE_PAGE_MAX } from "./operations.js";
 import { ORDERS, RISKS, RISK_NAMES, STATUSES, STATUS_NAMES, loadProblem, personName, problem } from "./words.js";
 
 const LEDE = "Customers at risk of cancelling, soonest follow-up first.";
@@ -194,12 +195,12 @@ export function CasesPage() {
     return { filter: queryFilter(current, userId), orderBy: current.order.value };
   }
 
-  async function load({ quiet = false } = {}) {
+  async function load({ quiet = false, first = QUEUE_PAGE } = {}) {
     const request = ++requests.current;
     if (!quiet) setState((before) => ({ ...before, status: "loading" }));
     setMore({ busy: false, problem: null });
     try {
-      const data = await graphql(QUEUE, await variables(filters));
+      const data = await graphql(QUEUE, { ...(await variables(filters)), first });
       if (request !== requests.current) return;
       signedIn(data.me);
       const queue = data.atRiskCases;
@@ -224,6 +225,22 @@ export function CasesPage() {
   useEffect(() => {
     load();
   }, [query]);
+
+  // Someone else's change to a case, a customer, a list or a person: the queue is read again
+  // in place, as many rows as are shown (one read for a burst of changes). Changes to tokens
+  // never show here.
+  const liveTimer = useRef(0);
+  const reload = useRef(null);
+  reload.current = () => {
+    const first = Math.min(Math.max(state.nodes.length, QUEUE_PAGE), QUEUE_PAGE_MAX);
+    load({ quiet: true, first });
+  };
+  useLiveChanges((change) => {
+    if (change.entityType === "API_TOKEN") return;
+    clearTimeout(liveTimer.current);
+    liveTimer.current = setTimeout(() => reload.current(), 250);
+  });
+  useEffect(() => () => clearTimeout(liveTimer.current), []);
 
   async function loadMore() {
     const request = requests.current;

@@ -24,12 +24,17 @@ export const CASE_RESULT = `
   ... on CaseConflictError { message current { ${CASE_DETAIL} } }
   ... on OpenCaseExistsError { message openCase { id customer { id name } } }`;
 
+// A page of the queue holds 50 cases; a live reload reads again as many as were shown, up to
+// the server's largest page.
+export const QUEUE_PAGE = 50;
+export const QUEUE_PAGE_MAX = 200;
+
 export const QUEUE = `
-  query WorkQueue($filter: AtRiskCaseFilter, $orderBy: AtRiskCaseOrder, $after: String) {
+  query WorkQueue($filter: AtRiskCaseFilter, $orderBy: AtRiskCaseOrder, $first: Int = 50, $after: String) {
     ${ME}
     users { ${USER} }
     atRiskEntries { ${ENTRY} }
-    atRiskCases(filter: $filter, orderBy: $orderBy, first: 50, after: $after) {
+    atRiskCases(filter: $filter, orderBy: $orderBy, first: $first, after: $after) {
       totalCount
       pageInfo { hasNextPage endCursor }
       nodes { ${CASE} }

@@ -6,6 +6,7 @@ import { formatDate, formatMoney } from "../../lib/format.js";
 import { graphql } from "../../lib/graphql.js";
 import { requestTitleFocus } from "../../lib/router.js";
 import { session, signedIn, signedOut } from "../../lib/session.js";
+import { useLiveChanges } from "../../lib/live.js";
 import { showToast } from "../../lib/toast.js";
 import { Page } from "../shell/Page.js";
 import { FlagDialog } from "../cases/FlagDialog.js";
@@ -99,6 +100,25 @@ export function CustomerPage({ params }) {
   useEffect(() => {
     load();
   }, [params.id]);
+
+  // Someone else's change to this customer, one of their cases, a new case (perhaps theirs),
+  // a list or a person: the page is read again in place (one read for a burst of changes).
+  // An open window keeps what is typed in it; saving it still checks the version.
+  const liveTimer = useRef(0);
+  const reload = useRef(null);
+  reload.current = () => load({ quiet: true });
+  useLiveChanges((change) => {
+    const known = state.customer?.cases.some((c) => c.id === change.entityId) ?? false;
+    const concerns =
+      change.resync ||
+      (change.entityType === "CUSTOMER" && change.entityId === params.id) ||
+      (change.entityType === "AT_RISK_CASE" && (known || change.action === "CREATE")) ||
+      ["AT_RISK_ENTRY", "USER", "COMPANY"].includes(change.entityType);
+    if (!concerns) return;
+    clearTimeout(liveTimer.current);
+    liveTimer.current = setTimeout(() => reload.current(), 250);
+  });
+  useEffect(() => () => clearTimeout(liveTimer.current), []);
 
   /** A case as the server returned it: shown at once; `reload` also refreshes the customer. */
   function caseChanged(found, { reload = false } = {}) {

@@ -39,12 +39,13 @@ const LIVE_WORDS = {
   offline: ["Reconnecting…", "Live updates are interrupted; reconnecting. The page reloads its data once back."],
 };
 
-/** Whether others' changes arrive live: a dot and a word, announced politely. */
+/** Whether others' changes arrive live: a dot and a word, announced politely (a live region,
+ * not a second "status": the toast is the page's status). */
 function LiveIndicator() {
   const { status } = useStore(live);
   const words = LIVE_WORDS[status];
   if (!words) return null;
-  return html`<p class=${`live-indicator live-${status}`} role="status" title=${words[1]}>
+  return html`<p class=${`live-indicator live-${status}`} aria-live="polite" title=${words[1]}>
     <span class="live-dot" aria-hidden="true"></span>${words[0]}
   </p>`;
 }
