@@ -43,6 +43,16 @@ $(BENCH_STAMP): $(STAMP)
 	touch $(BENCH_STAMP)
 
 # Seeds SQLite (and PostgreSQL when ATRISK_BENCH_POSTGRES_URL is set), serves, loads with
-# wrk and writes bench/results.md. Needs wrk (Debian: apt-get install wrk).
+# wrk and writes bench/results.md, one section per part. Needs wrk (Debian: apt-get install
+# wrk). BENCH_PARTS picks parts: "lists cases live" (the default: all of them).
+BENCH_PARTS ?= lists cases live
+
 bench: $(BENCH_STAMP)
-	$(BIN)/python -m bench.run
+	@for part in $(BENCH_PARTS); do \
+	  case $$part in \
+	    lists) $(BIN)/python -m bench.run || exit 1 ;; \
+	    cases) $(BIN)/python -m bench.cases || exit 1 ;; \
+	    live) $(BIN)/python -m bench.live || exit 1 ;; \
+	    *) echo "unknown bench part: $$part (lists, cases, live)"; exit 2 ;; \
+	  esac; \
+	done

@@ -41,6 +41,7 @@ from sqlalchemy.engine import make_url
 
 from atrisk.services.demo import DEMO_COMPANY
 from atrisk.web.caller import SESSION_COOKIE
+from bench.sections import write_section
 from bench.seed import DATASETS, seed
 from tests.utils.accounts import session_id
 from tests.utils.server import ATRISK, Server, free_port, start_command, stop, wait_until_ready
@@ -725,27 +726,22 @@ def targets(bench: Bench) -> list[str]:
     return lines
 
 
-def report(benches: list[Bench]) -> str:
-    out = [
-        "# Benchmark results",
-        "",
-        "Written by `make bench`; every number below comes from one run.",
-        "",
-    ]
-    out += ["## Machine", "", *machine(), ""]
+def report(benches: list[Bench]) -> list[str]:
+    out = ["## Part one: the lists, accounts and the read cache", ""]
+    out += ["### Machine", "", *machine(), ""]
     for bench in benches:
-        out += [f"## {bench.backend}", "", "### Targets", "", *targets(bench), ""]
-        out += ["### Reads", "", *read_table(bench), ""]
-        out += ["### Writes", "", *write_table(bench), ""]
-        out += ["### 10,000 companies × 60 entries against one company (16 connections)", ""]
+        out += [f"### {bench.backend}", "", "#### Targets", "", *targets(bench), ""]
+        out += ["#### Reads", "", *read_table(bench), ""]
+        out += ["#### Writes", "", *write_table(bench), ""]
+        out += ["#### 10,000 companies × 60 entries against one company (16 connections)", ""]
         out += [*many_table(bench), ""]
-        out += ["### Memory: resident set size of each server after its runs", ""]
+        out += ["#### Memory: resident set size of each server after its runs", ""]
         out += ["| server | RSS MB |", "|---|--:|"]
         out += [f"| {name} | {mb:.0f} |" for name, mb in bench.rss_mb.items()]
         profile = bench.profile
         out += [
             "",
-            "### Python function calls per admin-page request (cProfile, event loop thread)",
+            "#### Python function calls per admin-page request (cProfile, event loop thread)",
             "",
         ]
         timings = profile.pop("lookups", {})
@@ -754,7 +750,7 @@ def report(benches: list[Bench]) -> str:
         if timings:
             out += [
                 "",
-                "### The credential lookup of every request: `Database.lookup` against the driver",
+                "#### The credential lookup of every request: `Database.lookup` against the driver",
                 "",
                 "| way | µs per lookup |",
                 "|---|--:|",
@@ -769,7 +765,7 @@ def report(benches: list[Bench]) -> str:
                 out += ["", f"<details><summary>{name}: where the time goes</summary>", "", "```"]
                 out += [data["top"].strip(), "```", "", "</details>"]
         out.append("")
-    return "\n".join(out)
+    return out
 
 
 def main() -> int:
@@ -783,7 +779,7 @@ def main() -> int:
         backends.append("postgresql")
     backends = [b for b in backends if b in os.environ.get("BENCH_BACKENDS", "sqlite postgresql")]
     benches = [run_backend(backend) for backend in backends]
-    RESULTS.write_text(report(benches), encoding="utf-8")
+    write_section("part-one", report(benches), RESULTS)
     print(f"wrote {RESULTS.relative_to(ROOT)} in {time.monotonic() - started:.0f} s")
     return 0
 
