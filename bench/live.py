@@ -205,6 +205,15 @@ def _rss_kb(pid: int) -> int:
     return 0
 
 
+def _cpu_seconds(pid: int) -> float:
+    """User and system CPU time the process has used so far."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def serving_processes(server: Server, workers: int) -> list[int]:
     """The processes that serve requests: the server itself, or its worker processes."""
     if workers == 1:
@@ -229,6 +238,13 @@ class Live:
     spread: list[int] = field(default_factory=list)  # sockets gained by each process
     closed_early: int = 0
     locked: int = 0
+    server_cpu_s: float = 0.0  # CPU time of the serving processes during the writes
+    client_cpu_s: float = 0.0  # and of this process (the subscribers and the writer)
+    load: list[float] = field(default_factory=list)  # 1-minute load average, start and end
+
+    def cpu_per_delivery_us(self, seconds: float) -> float:
+        deliveries = len(self.latencies_ms)
+        return seconds / deliveries * 1e6 if deliveries else float("nan")
 
     @property
     def read_ratio(self) -> float:
@@ -338,7 +354,11 @@ async def measure(live: Live, server: Server, subscriber_tokens: list[str]) -> N
             flush=True,
         )
         if round_ == ROUNDS - 1:
+            server_cpu = sum(_cpu_seconds(pid) for pid in processes)
+            client_cpu = time.process_time()
             await deliver(live, server, subscribers)
+            live.server_cpu_s = sum(_cpu_seconds(pid) for pid in processes) - server_cpu
+            live.client_cpu_s = time.process_time() - client_cpu
         live.closed_early += subscribers.closed_early
         await subscribers.disconnect()
         await asyncio.sleep(1.0)
@@ -350,11 +370,12 @@ def run_backend(backend: str, workers: int) -> Live:
     company_id = seed(url, DATASETS["one"])
     create_credentials(DATASET, url)
     subscriber_keys = asyncio.run(subscriber_tokens(url, company_id))
-    live = Live(backend, workers)
+    live = Live(backend, workers, load=[os.getloadavg()[0]])
     try:
         with serving("graphql", url, f"live-{backend}", workers=workers) as server:
             uvloop.run(measure(live, server, subscriber_keys))
             live.locked = server.output().count("database is locked")
+        live.load.append(os.getloadavg()[0])
     finally:
         if backend == "postgresql":
             asyncio.run(drop_postgres(url))
@@ -459,6 +480,11 @@ def raw(live: Live) -> list[str]:
     lines += [
         "",
         f"- sockets each serving process gained: {', '.join(str(n) for n in live.spread)}",
+        f"- CPU time per delivery during the writes: server"
+        f" {live.cpu_per_delivery_us(live.server_cpu_s):.0f} µs, subscribers' process"
+        f" {live.cpu_per_delivery_us(live.client_cpu_s):.0f} µs (the writes' own work included)",
+        f"- load average (1 min) when this part started and ended: {live.load[0]:.2f},"
+        f" {live.load[-1]:.2f} on {os.cpu_count()} cores",
         f"- sockets closed before the end: {live.closed_early};"
         f' "database is locked" in the server log: {live.locked}',
         "",
