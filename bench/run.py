@@ -173,7 +173,7 @@ def server_environment(database_url: str, kind: str) -> dict[str, str]:
 
 
 @contextmanager
-def serving(kind: str, database_url: str, name: str) -> Iterator[Server]:
+def serving(kind: str, database_url: str, name: str, workers: int = 1) -> Iterator[Server]:
     port = free_port()
     env = server_environment(database_url, kind)
     if kind == "baselines":
@@ -182,11 +182,14 @@ def serving(kind: str, database_url: str, name: str) -> Iterator[Server]:
         env["PYTHONPATH"] = str(ROOT)
     else:
         command = [str(ATRISK), "serve", "--port", str(port)]
+        if workers > 1:
+            command += ["--workers", str(workers)]
     log_dir = WORK / "logs" / f"{name}-{kind}"
     log_dir.mkdir(parents=True, exist_ok=True)
     server = start_command(command, env, log_dir, port)
     try:
-        wait_until_ready(server, timeout=60)
+        # Worker processes start by importing everything afresh: slow on a busy machine.
+        wait_until_ready(server, timeout=60 if workers == 1 else 180)
         yield server
     finally:
         stop(server)

@@ -166,6 +166,30 @@ def test_signing_out_closes_the_socket(server: LiveServer) -> None:
         assert socket.closed(within=RECHECK_SECONDS + 10)[0] == 4401
 
 
+def test_changes_arriving_do_not_postpone_the_recheck(server: LiveServer) -> None:
+    """The periodic recheck keeps its own clock: a company busy with changes more often
+    than every RECHECK_SECONDS still has its ended sessions' sockets closed."""
+    login = httpx.post(
+        f"{server.base_url}/auth/login", json={"email": ADMIN_EMAIL, "password": PASSWORD}
+    )
+    login.raise_for_status()
+    with (
+        subscribed(server.server, cookies=dict(login.cookies)) as socket,
+        server.server.client(cookies=dict(login.cookies)) as client,
+    ):
+        logout = client.post("/auth/logout", json={}, headers={"Origin": server.base_url})
+        assert logout.is_success
+        for n in range(int(RECHECK_SECONDS) + 5):
+            add_entry(server, f"Busy company {n}")
+            try:
+                code = socket.closed(within=1)[0]
+            except (AssertionError, TimeoutError):  # still open: another change comes
+                continue
+            assert code == 4401
+            return
+        raise AssertionError("the socket stayed open while changes kept arriving")
+
+
 def test_a_cross_origin_page_cannot_use_the_cookie(server: LiveServer) -> None:
     with (
         pytest.raises(InvalidStatus) as refused,

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import random
 from collections.abc import AsyncGenerator, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -247,12 +248,21 @@ class Subscription:
         live = context.live
         assert live is not None
         caller = context.signed_in
+        loop = asyncio.get_running_loop()
         with live.feed.subscribe(caller.company_id) as inbox:
             yield _resync()
+            # Rechecks keep their own clock: changes arriving do not postpone them, and the
+            # sockets of a process do not all recheck at once (after a change, or when they
+            # reconnected together after a restart): the first comes at a random point.
+            spread = random.uniform(0.5, 1.0)  # noqa: S311 (a spread of times, not a secret)
+            recheck_at = loop.time() + RECHECK_SECONDS * spread
             while True:
                 item: RecordedChange | Resync | None = None
                 with contextlib.suppress(TimeoutError):
-                    item = await asyncio.wait_for(inbox.get(), RECHECK_SECONDS)
+                    async with asyncio.timeout_at(recheck_at):
+                        item = await inbox.get()
+                if item is None:
+                    recheck_at = loop.time() + RECHECK_SECONDS
                 if _rechecks(item):
                     rechecked = await live.recheck(context)
                     if rechecked is None:
