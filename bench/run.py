@@ -120,6 +120,7 @@ class Shape:
     headers: dict[str, str] = field(default_factory=dict)
     write: tuple[str, str] | None = None  # path and body templates with {id} and {active}
     signed_in: bool = False  # `headers` carry a session: no API token is added
+    ids: tuple[str, ...] = ()  # what the writes go to (default: the company's entries)
 
     def credentials(self, dataset: str) -> dict[str, str]:
         """The API token for reads; writes and signed-in reads bring their own session."""
@@ -173,12 +174,15 @@ def server_environment(database_url: str, kind: str) -> dict[str, str]:
 
 
 @contextmanager
-def serving(kind: str, database_url: str, name: str) -> Iterator[Server]:
+def serving(
+    kind: str, database_url: str, name: str, options: tuple[str, ...] = ()
+) -> Iterator[Server]:
+    """`options`: more arguments of the baselines' server (bench/server.py)."""
     port = free_port()
     env = server_environment(database_url, kind)
     if kind == "baselines":
         command = [sys.executable, "-m", "bench.server", "--port", str(port)]
-        command += ["--responses", str(WORK / "responses" / name)]
+        command += ["--responses", str(WORK / "responses" / name), *options]
         env["PYTHONPATH"] = str(ROOT)
     else:
         command = [str(ATRISK), "serve", "--port", str(port)]
@@ -237,7 +241,7 @@ def load(server: Server, shape: Shape, dataset: str, connections: int, seconds: 
         (requests_dir / "headers").write_text(lines)
         env["BENCH_HEADERS"] = str(requests_dir / "headers")
     if shape.write:
-        ids = entry_ids(server, dataset)
+        ids = list(shape.ids) or entry_ids(server, dataset)
         (requests_dir / "write").write_text("\n".join([*shape.write, *ids]) + "\n")
         env["BENCH_WRITE"] = str(requests_dir / "write")
         env["BENCH_CHECK"] = "1"
