@@ -209,7 +209,11 @@ def measure_reads(bench: Bench, dataset: str, url: str) -> None:
         serving("baselines", url, f"cases-{dataset}") as baselines,
     ):
         for scenario, (graphql, route) in reads(dataset).items():
-            same_data(send(server, graphql, dataset), send(baselines, route, dataset))
+            # Long enough for the requests a slow scenario left queued to drain first.
+            same_data(
+                send(server, graphql, dataset, timeout=300),
+                send(baselines, route, dataset, timeout=300),
+            )
             contenders = [
                 ("graphql", dataset, server, graphql),
                 ("bare", dataset, baselines, route),
@@ -564,8 +568,11 @@ def main() -> int:
     if os.environ.get("ATRISK_BENCH_POSTGRES_URL"):
         backends.append("postgresql")
     backends = [b for b in backends if b in os.environ.get("BENCH_BACKENDS", "sqlite postgresql")]
-    runs = [run_backend(backend) for backend in backends]
-    write_section("cases", report(runs, time.monotonic() - started), RESULTS)
+    runs: list[CasesBench] = []
+    for backend in backends:
+        runs.append(run_backend(backend))
+        # Written after each backend, so that one that fails later keeps the others'.
+        write_section("cases", report(runs, time.monotonic() - started), RESULTS)
     print(f"wrote {RESULTS.relative_to(ROOT)} in {time.monotonic() - started:.0f} s")
     return 0
 

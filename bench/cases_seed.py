@@ -432,25 +432,20 @@ def event_at(number: int) -> datetime:
     return EVENT_START + timedelta(minutes=number)
 
 
-def history_counts() -> dict[str, int]:
-    """Events per company name: the measured one, the small one and the others."""
-    others = round((HISTORY_TOTAL - HISTORY_BIG - HISTORY_SMALL) * SCALE) // HISTORY_OTHERS
-    counts = {SMALL_COMPANY: HISTORY_SMALL}
-    counts.update({f"Bench Company {n:05d}": others for n in range(1, HISTORY_OTHERS + 1)})
-    return counts
-
-
 def seed_history(url: str) -> dict[str, str]:
-    """Returns the company id by name of the measured and the small company."""
-    counts = history_counts()
-    measured = seed(url, _dataset("history", len(counts) + 1))
+    """The measured company's 1,000,000 events, the small one's 1,000 and the others';
+    returns the ids of the measured and the small company."""
+    measured = seed(url, _dataset("history", HISTORY_OTHERS + 2))
     writer = Writer(url)
-    companies = _companies(writer)
-    counts[next(name for name, id_ in companies.items() if id_ == measured)] = HISTORY_BIG
-    for name, count in counts.items():
-        writer.insert("audit_events", EVENT_COLUMNS, event_rows(companies[name], count))
+    others = round((HISTORY_TOTAL - HISTORY_BIG - HISTORY_SMALL) * SCALE) // HISTORY_OTHERS
+    for name, company_id in sorted(_companies(writer).items()):
+        if company_id == measured:
+            count = HISTORY_BIG
+        else:
+            count = HISTORY_SMALL if name == SMALL_COMPANY else others
+        writer.insert("audit_events", EVENT_COLUMNS, event_rows(company_id, count))
     writer.analyze()
-    return {"measured": measured, "small": companies[SMALL_COMPANY]}
+    return {"measured": measured, "small": _companies(writer)[SMALL_COMPANY]}
 
 
 def seed_import(url: str) -> str:

@@ -196,7 +196,9 @@ def serving(
         stop(server)
 
 
-def send(server: Server, shape: Shape, dataset: str, **extra: str) -> httpx.Response:
+def send(
+    server: Server, shape: Shape, dataset: str, timeout: float = 30, **extra: str
+) -> httpx.Response:
     headers = {
         "content-type": "application/json",
         **shape.credentials(dataset),
@@ -208,7 +210,7 @@ def send(server: Server, shape: Shape, dataset: str, **extra: str) -> httpx.Resp
         server.base_url + shape.path,
         content=shape.body or None,
         headers=headers,
-        timeout=30,
+        timeout=timeout,
     )
     if response.status_code >= 400:
         raise RuntimeError(f"{shape.path}: {response.status_code} {response.text[:500]}")
