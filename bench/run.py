@@ -120,6 +120,7 @@ class Shape:
     headers: dict[str, str] = field(default_factory=dict)
     write: tuple[str, str] | None = None  # path and body templates with {id} and {active}
     signed_in: bool = False  # `headers` carry a session: no API token is added
+    ids: tuple[str, ...] = ()  # what the writes go to (default: the company's entries)
 
     def credentials(self, dataset: str) -> dict[str, str]:
         """The API token for reads; writes and signed-in reads bring their own session."""
@@ -173,12 +174,16 @@ def server_environment(database_url: str, kind: str) -> dict[str, str]:
 
 
 @contextmanager
-def serving(kind: str, database_url: str, name: str, workers: int = 1) -> Iterator[Server]:
+def serving(
+    kind: str, database_url: str, name: str, options: tuple[str, ...] = (), workers: int = 1
+) -> Iterator[Server]:
+    """`options`: more arguments of the baselines' server (bench/server.py); `workers`: of
+    `atrisk serve`."""
     port = free_port()
     env = server_environment(database_url, kind)
     if kind == "baselines":
         command = [sys.executable, "-m", "bench.server", "--port", str(port)]
-        command += ["--responses", str(WORK / "responses" / name)]
+        command += ["--responses", str(WORK / "responses" / name), *options]
         env["PYTHONPATH"] = str(ROOT)
     else:
         command = [str(ATRISK), "serve", "--port", str(port)]
@@ -195,7 +200,9 @@ def serving(kind: str, database_url: str, name: str, workers: int = 1) -> Iterat
         stop(server)
 
 
-def send(server: Server, shape: Shape, dataset: str, **extra: str) -> httpx.Response:
+def send(
+    server: Server, shape: Shape, dataset: str, timeout: float = 30, **extra: str
+) -> httpx.Response:
     headers = {
         "content-type": "application/json",
         **shape.credentials(dataset),
@@ -207,7 +214,7 @@ def send(server: Server, shape: Shape, dataset: str, **extra: str) -> httpx.Resp
         server.base_url + shape.path,
         content=shape.body or None,
         headers=headers,
-        timeout=30,
+        timeout=timeout,
     )
     if response.status_code >= 400:
         raise RuntimeError(f"{shape.path}: {response.status_code} {response.text[:500]}")
@@ -240,7 +247,7 @@ def load(server: Server, shape: Shape, dataset: str, connections: int, seconds: 
         (requests_dir / "headers").write_text(lines)
         env["BENCH_HEADERS"] = str(requests_dir / "headers")
     if shape.write:
-        ids = entry_ids(server, dataset)
+        ids = list(shape.ids) or entry_ids(server, dataset)
         (requests_dir / "write").write_text("\n".join([*shape.write, *ids]) + "\n")
         env["BENCH_WRITE"] = str(requests_dir / "write")
         env["BENCH_CHECK"] = "1"

@@ -83,7 +83,17 @@ def after(keys: Sequence[SortKey], values: Sequence[Any]) -> ColumnElement[bool]
         ]
         beyond = key.column < value if key.descending else key.column > value
         branches.append(and_(*equal_before, beyond))
-    return or_(*branches) if branches else false()
+    if not branches:
+        return false()
+    condition = or_(*branches)
+    first, value = keys[0], values[0]
+    if value is None:
+        return condition
+    # Every branch implies this bound on the first key; said on its own, it lets the
+    # database seek to the cursor in an index that starts with that key, instead of
+    # walking the index from its start (an OR of branches bounds no single column).
+    bound = first.column <= value if first.descending else first.column >= value
+    return and_(bound, condition)
 
 
 def order_by(keys: Sequence[SortKey]) -> list[Any]:
