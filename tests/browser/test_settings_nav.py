@@ -33,7 +33,7 @@ def test_admins_move_between_the_settings_pages(page: Page, server: Server, widt
     page.set_viewport_size({"width": width, "height": 900})
     open_settings(page, server, "/settings/at-risk-entries")
     main = page.get_by_role("navigation", name="Main")
-    expect(main.get_by_role("link")).to_have_text(["Settings", "Reports"])
+    expect(main.get_by_role("link")).to_have_text(["Cases", "Customers", "Settings", "Reports"])
     expect(main.get_by_role("link", name="Settings")).to_have_attribute("aria-current", "page")
     settings = page.get_by_role("navigation", name="Settings")
     expect(settings.get_by_role("link")).to_have_text(SETTINGS_PAGES)

@@ -73,6 +73,7 @@ def refill_pool(live: LiveServer) -> None:
     }"""
     with live.sync_client() as http:
         listed = http.post("/graphql", json={"query": "{ atRiskEntries { id } }"}).json()
+        assert listed.get("data") is not None, listed
         known_ids[:] = [row["id"] for row in listed["data"]["atRiskEntries"]]
         while len(known_ids) < POOL:
             variables = {
