@@ -96,7 +96,7 @@ def test_add_a_person_with_a_generated_password_and_sign_in_as_them(
     other.goto(server.base_url + "/")
     sign_in_on_the_form(other, email, password)
     expect_signed_in_as(other, email)
-    expect(other.get_by_role("heading", name="At-Risk Entries", level=1)).to_be_visible()
+    expect(other.get_by_role("heading", name="Cases", level=1)).to_be_visible()
     context.close()
 
     page.reload()
