@@ -14,9 +14,7 @@ from __future__ import annotations
 import asyncio
 import os
 import secrets
-import shutil
 import subprocess
-import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -45,6 +43,7 @@ from bench.run import (
     Bench,
     Result,
     Shape,
+    chosen_backends,
     create_credentials,
     drop_postgres,
     graphql_body,
@@ -559,15 +558,10 @@ def report(runs: list[CasesBench], seconds: float) -> list[str]:
 
 
 def main() -> int:
-    if shutil.which("wrk") is None:
-        print("make bench needs wrk (Debian: apt-get install wrk)", file=sys.stderr)
-        return 2
-    WORK.mkdir(parents=True, exist_ok=True)
     started = time.monotonic()
-    backends = ["sqlite"]
-    if os.environ.get("ATRISK_BENCH_POSTGRES_URL"):
-        backends.append("postgresql")
-    backends = [b for b in backends if b in os.environ.get("BENCH_BACKENDS", "sqlite postgresql")]
+    backends = chosen_backends()
+    if backends is None:
+        return 2
     runs: list[CasesBench] = []
     for backend in backends:
         runs.append(run_backend(backend))

@@ -778,16 +778,24 @@ def report(benches: list[Bench]) -> list[str]:
     return out
 
 
-def main() -> int:
+def chosen_backends() -> list[str] | None:
+    """The databases to measure (SQLite; PostgreSQL when ATRISK_BENCH_POSTGRES_URL is set;
+    BENCH_BACKENDS narrows them); None, said why, when wrk is missing."""
     if shutil.which("wrk") is None:
         print("make bench needs wrk (Debian: apt-get install wrk)", file=sys.stderr)
-        return 2
+        return None
     WORK.mkdir(parents=True, exist_ok=True)
-    started = time.monotonic()
     backends = ["sqlite"]
     if os.environ.get("ATRISK_BENCH_POSTGRES_URL"):
         backends.append("postgresql")
-    backends = [b for b in backends if b in os.environ.get("BENCH_BACKENDS", "sqlite postgresql")]
+    return [b for b in backends if b in os.environ.get("BENCH_BACKENDS", "sqlite postgresql")]
+
+
+def main() -> int:
+    started = time.monotonic()
+    backends = chosen_backends()
+    if backends is None:
+        return 2
     benches = [run_backend(backend) for backend in backends]
     write_section("part-one", report(benches), RESULTS)
     print(f"wrote {RESULTS.relative_to(ROOT)} in {time.monotonic() - started:.0f} s")
