@@ -712,6 +712,38 @@ def test_the_named_periods_are_days_in_the_companys_time_zone(page: Page, auckla
     expect(page.locator("canvas")).to_have_count(0)
 
 
+def test_a_period_chosen_while_a_live_reload_waits_is_the_one_shown(
+    page: Page, fresh_server: Server
+) -> None:
+    # Live updates open with a "reload what you show" that the page waits 250 ms to act on.
+    # A period chosen in that moment is the one read when the wait ends, not the one the
+    # page showed when the message came. The page's clock stands still but for the steps.
+    sign_in(page, fresh_server)
+    page.clock.install(time=datetime.now(UTC))
+    page.clock.pause_at(datetime.now(UTC) + timedelta(minutes=1))
+    page.goto(f"{fresh_server.base_url}/reports?period=last-month")
+    main = page.get_by_role("main")
+    for _ in range(100):
+        page.clock.run_for(50)
+        if (
+            page.get_by_text("Live", exact=True).is_visible()
+            and main.get_attribute("aria-busy") != "true"
+        ):
+            break
+    expect(page.get_by_text("Live", exact=True)).to_be_visible()
+    page.wait_for_timeout(500)  # the opening message is in; its 250 ms wait has not passed
+    page.get_by_role("combobox", name="Period").select_option("this-quarter")
+    page.clock.run_for(50)  # the new period is asked for...
+    expect(main).not_to_have_attribute("aria-busy", "true")  # ...and answered
+    with page.expect_response(lambda response: response.url.endswith("/graphql")) as reread:
+        page.clock.run_for(1000)  # then the wait ends: the report is read again...
+    variables = reread.value.request.post_data_json["variables"]
+    shown = download_link(page).get_attribute("href") or ""
+    assert f"from={variables['from']}&to={variables['to']}&" in shown  # ...as it is shown now
+    expect(page.get_by_role("heading", name="Nothing in this period")).to_be_visible()
+    expect(main).not_to_have_attribute("aria-busy", "true")
+
+
 def test_a_grouping_without_groups_in_a_busy_period_says_so(
     page: Page, server: Server, seeded: dict[str, Any]
 ) -> None:

@@ -269,12 +269,15 @@ export function ReportsPage() {
   }, [key]);
 
   // Someone else's change to a case, a customer, a list or the company: the same report
-  // is read again in place (one read for a burst of changes).
+  // is read again in place (one read for a burst of changes). The read is the one the page
+  // asks when the timer fires, not when the change came: a period chosen in between wins.
   const liveTimer = useRef(0);
+  const reload = useRef(null);
+  reload.current = () => key !== null && load({ quiet: true });
   useLiveChanges((change) => {
-    if (key === null || change.entityType === "API_TOKEN") return;
+    if (change.entityType === "API_TOKEN") return;
     clearTimeout(liveTimer.current);
-    liveTimer.current = setTimeout(() => load({ quiet: true }), 250);
+    liveTimer.current = setTimeout(() => reload.current(), 250);
   });
   useEffect(() => () => clearTimeout(liveTimer.current), []);
 
