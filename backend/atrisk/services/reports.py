@@ -13,8 +13,10 @@ For the days [start, end] in the company's time zone:
     openNow             the cases not closed (whatever the period): how many, their RMR at
                         risk, how many have a follow-up in the past
 
-Every figure is a GROUP BY in the database (three grouped statements, three for the
-totals, one for what is open now, and one for the groups' names), in integer cents. A
+Every figure is a GROUP BY in the database (three grouped statements, one for what is open
+now and one for the groups' names), in integer cents. The totals are the groups' sums, for
+every grouping but the credit reason's, where a case with credits of two reasons is in two
+groups: there three more statements count each case once. A
 month, and the period's ends, are local days turned into UTC instants here, so a case
 reported at 23:30 on the 31st, local time, belongs to that month on every database.
 """
@@ -22,7 +24,7 @@ reported at 23:30 on the 31st, local time, belongs to that month on every databa
 from __future__ import annotations
 
 import enum
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta
 from itertools import pairwise
@@ -162,9 +164,12 @@ async def retention_report(
     bounds = months(start, end, zone)
     async with db.read() as session:
         grouped = await _figures(session, company_id, since, until, grouping, bounds)
-        totals = (await _figures(session, company_id, since, until, None, bounds)).get(
-            "", Row("", "Total")
-        )
+        if grouping is Grouping.CREDIT_REASON:
+            # A case with credits of two reasons is in two groups: the totals are their own.
+            found = await _figures(session, company_id, since, until, None, bounds)
+            totals = found.get("", Row("", "Total"))
+        else:
+            totals = _summed(grouped.values())  # every case, and every credit, in one group
         open_now = await _open_now(session, company_id)
         labels, order = await _labels(session, company_id, grouping, list(grouped))
     rows = sorted(
@@ -273,6 +278,20 @@ async def _figures(
         add(key, credited=amount)
 
     return {key: Row(key=key, label=key, **values) for key, values in figures.items()}
+
+
+_SUMMED = tuple(
+    "opened saved lost withdrawn rmr_at_risk rmr_saved rmr_lost credited closed_days".split()
+)
+
+
+def _summed(rows: Iterable[Row]) -> Row:
+    """The totals of groups that share out the cases and credits between them."""
+    totals = dict.fromkeys(_SUMMED, 0)
+    for row in rows:
+        for name in _SUMMED:
+            totals[name] += getattr(row, name)
+    return Row("", "Total", **totals)
 
 
 def _plain(value: Any) -> Any:
