@@ -280,8 +280,16 @@ async def _figures(
     return {key: Row(key=key, label=key, **values) for key, values in figures.items()}
 
 
-_SUMMED = tuple(
-    "opened saved lost withdrawn rmr_at_risk rmr_saved rmr_lost credited closed_days".split()
+_SUMMED = (
+    "opened",
+    "saved",
+    "lost",
+    "withdrawn",
+    "rmr_at_risk",
+    "rmr_saved",
+    "rmr_lost",
+    "credited",
+    "closed_days",
 )
 
 

@@ -3,15 +3,17 @@ them. Resolvers only translate between GraphQL and atrisk.services."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 import strawberry
+from strawberry.types.nodes import FragmentSpread, InlineFragment, SelectedField
 
 from atrisk.domain.cases import CaseOrder
 from atrisk.domain.customers import CustomerStatus
 from atrisk.graphql.context import Info
 from atrisk.graphql.errors import bad_input, to_user_error
-from atrisk.graphql.loaders import prime
+from atrisk.graphql.loaders import prime, read_ahead
 from atrisk.graphql.permissions import READ, WORK
 from atrisk.graphql.types.cases import (
     AddContactAttemptInput,
@@ -117,6 +119,7 @@ class CaseQuery:
         except ServiceError as error:
             raise bad_input(error) from None
         prime(ctx.loaders.case, page.nodes)
+        await _read_ahead(info, page.nodes)
         return AtRiskCaseConnection(
             nodes=[AtRiskCase.from_model(row) for row in page.nodes],
             page_info=PageInfo(has_next_page=page.has_next_page, end_cursor=page.end_cursor),
@@ -130,6 +133,48 @@ class CaseQuery:
     async def at_risk_case(self, info: Info, id: strawberry.ID) -> AtRiskCase | None:
         row = await cases.get_case(info.context.db, info.context.company_id, id)
         return None if row is None else AtRiskCase.from_model(row)
+
+
+Selection = SelectedField | FragmentSpread | InlineFragment
+_ENTRIES = {"reason": "reason_id", "cause": "cause_id", "resolution": "resolution_id"}
+_PEOPLE = {"reportedBy": "reported_by_id", "assignedTo": "assigned_to_id", "savedBy": "saved_by_id"}
+
+
+def _names(selections: Sequence[Selection]) -> set[str]:
+    """The field names of a selection set, through fragments."""
+    found: set[str] = set()
+    for selection in selections:
+        if isinstance(selection, SelectedField):
+            found.add(selection.name)
+        else:
+            found |= _names(selection.selections)
+    return found
+
+
+def _under(selections: Sequence[Selection], name: str) -> list[Selection]:
+    """What is selected under the field `name` of a selection set, through fragments."""
+    found: list[Selection] = []
+    for selection in selections:
+        if isinstance(selection, SelectedField):
+            if selection.name == name:
+                found += selection.selections
+        else:
+            found += _under(selection.selections, name)
+    return found
+
+
+async def _read_ahead(info: Info, rows: Sequence[Any]) -> None:
+    """The customers, entries and people the page's nodes select, one batch each."""
+    asked = _names(_under(info.selected_fields[0].selections, "nodes"))
+    loaders = info.context.loaders
+    wanted: list[tuple[Any, list[str | None]]] = []
+    if "customer" in asked:
+        wanted.append((loaders.customer, [row.customer_id for row in rows]))
+    for field, column in (*_ENTRIES.items(), *_PEOPLE.items()):
+        if field in asked:
+            loader = loaders.entry if field in _ENTRIES else loaders.user
+            wanted.append((loader, [getattr(row, column) for row in rows]))
+    await read_ahead(wanted)
 
 
 def _case(row: Any) -> AtRiskCase:

@@ -7,7 +7,7 @@ entries and people; a customer's cases) go through the request's DataLoaders.
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Annotated, Any
+from typing import Annotated, Any, cast
 
 import strawberry
 from sqlalchemy import select
@@ -17,6 +17,7 @@ from atrisk.domain.cases import CaseOrder, CaseStatus, ContactChannel, RiskLevel
 from atrisk.domain.changes import Entity
 from atrisk.domain.customers import CustomerStatus
 from atrisk.graphql.context import Info
+from atrisk.graphql.loaders import held
 from atrisk.graphql.scalars import Money
 from atrisk.graphql.types.accounts import User
 from atrisk.graphql.types.audit import HISTORY_DESCRIPTION, AuditEvent, history_of
@@ -70,6 +71,28 @@ async def _user(info: Info, user_id: str | None) -> User | None:
         return None
     row = await info.context.loaders.user.load(user_id)
     return None if row is None else User.from_model(row)
+
+
+# A list's nodes are many: their customer, entries and people, read ahead by the list's
+# resolver, answer at once from the loader (no coroutine, no task each). Otherwise the field
+# answers with the awaitable, which graphql-core awaits as it would an async resolver's.
+
+
+def _entry_field(info: Info, entry_id: str, row_id: str, column: str) -> AtRiskEntry:
+    row = held(info.context.loaders.entry, entry_id)
+    if row is not None:
+        return AtRiskEntry.from_model(row)
+    later = _entry_now(info, entry_id, case_models.AtRiskCase, row_id, column)
+    return cast(AtRiskEntry, later)
+
+
+def _user_field(info: Info, user_id: str | None) -> User | None:
+    if user_id is None:
+        return None
+    row = held(info.context.loaders.user, user_id)
+    if row is not None:
+        return User.from_model(row)
+    return cast(User | None, _user(info, user_id))
 
 
 @strawberry.type(description="One of the company's subscribers.")
@@ -197,40 +220,44 @@ class AtRiskCase:
     saved_by_id: strawberry.Private[str | None]
 
     @strawberry.field
-    async def customer(self, info: Info) -> Customer:
+    def customer(self, info: Info) -> Customer:
+        row = held(info.context.loaders.customer, self.customer_id)
+        if row is not None:
+            return Customer.from_model(row)
+        return cast(Customer, self._customer(info))
+
+    async def _customer(self, info: Info) -> Customer:
         row = await info.context.loaders.customer.load(self.customer_id)
         assert row is not None  # a case's customer is never deleted
         return Customer.from_model(row)
 
     @strawberry.field
-    async def reason(self, info: Info) -> AtRiskEntry:
-        return await _entry_now(info, self.reason_id, case_models.AtRiskCase, self.id, "reason_id")
+    def reason(self, info: Info) -> AtRiskEntry:
+        return _entry_field(info, self.reason_id, self.id, "reason_id")
 
     @strawberry.field
-    async def cause(self, info: Info) -> AtRiskEntry | None:
+    def cause(self, info: Info) -> AtRiskEntry | None:
         if self.cause_id is None:
             return None
-        return await _entry_now(info, self.cause_id, case_models.AtRiskCase, self.id, "cause_id")
+        return _entry_field(info, self.cause_id, self.id, "cause_id")
 
     @strawberry.field
-    async def resolution(self, info: Info) -> AtRiskEntry | None:
+    def resolution(self, info: Info) -> AtRiskEntry | None:
         if self.resolution_id is None:
             return None
-        return await _entry_now(
-            info, self.resolution_id, case_models.AtRiskCase, self.id, "resolution_id"
-        )
+        return _entry_field(info, self.resolution_id, self.id, "resolution_id")
 
     @strawberry.field
-    async def reported_by(self, info: Info) -> User | None:
-        return await _user(info, self.reported_by_id)
+    def reported_by(self, info: Info) -> User | None:
+        return _user_field(info, self.reported_by_id)
 
     @strawberry.field
-    async def assigned_to(self, info: Info) -> User | None:
-        return await _user(info, self.assigned_to_id)
+    def assigned_to(self, info: Info) -> User | None:
+        return _user_field(info, self.assigned_to_id)
 
     @strawberry.field
-    async def saved_by(self, info: Info) -> User | None:
-        return await _user(info, self.saved_by_id)
+    def saved_by(self, info: Info) -> User | None:
+        return _user_field(info, self.saved_by_id)
 
     @strawberry.field(description="Contact attempts, newest first.")
     async def attempts(self, info: Info) -> list[ContactAttempt]:
