@@ -3,7 +3,7 @@
 // always text (or attribute values), never parsed as HTML.
 
 import htm from "../vendor/htm-3.1.1.module.js";
-import { useEffect, useState } from "../vendor/preact-hooks-10.29.8.module.js";
+import { useEffect, useRef, useState } from "../vendor/preact-hooks-10.29.8.module.js";
 import { Fragment, h, render } from "../vendor/preact-10.29.8.module.js";
 
 export {
@@ -47,4 +47,20 @@ export function useStore(store) {
     return unsubscribe;
   }, [store]);
   return state;
+}
+
+/** Where the focus goes after a render: set `.current` to a selector ("#case-reasonId") and
+ * the focus moves there once an element matches. The element may come with a later render
+ * than the next effect (an effect of an earlier render can run first): the wish waits for
+ * it, and is forgotten once granted. */
+export function useFocusNext(initial = null) {
+  const focusNext = useRef(initial);
+  useEffect(() => {
+    const target = focusNext.current && document.querySelector(focusNext.current);
+    if (target) {
+      target.focus();
+      focusNext.current = null;
+    }
+  });
+  return focusNext;
 }

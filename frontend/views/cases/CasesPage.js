@@ -3,7 +3,7 @@
 // for admins and agents.
 
 import { graphql } from "../../lib/graphql.js";
-import { html, useEffect, useRef, useState, useStore } from "../../lib/dom.js";
+import { html, useEffect, useFocusNext, useRef, useState, useStore } from "../../lib/dom.js";
 import { formatDate, formatDays, formatMoney } from "../../lib/format.js";
 import { Link, location, navigate, requestTitleFocus, setQuery } from "../../lib/router.js";
 import { ME, session, signedIn, signedOut } from "../../lib/session.js";
@@ -175,14 +175,8 @@ export function CasesPage() {
     () => narrowed(search) || window.matchMedia("(min-width: 52rem)").matches,
   );
   const requests = useRef(0);
-  const focusNext = useRef(null); // after "Load more": the first row it brought
+  const focusNext = useFocusNext(null); // after "Load more": the first row it brought
 
-  useEffect(() => {
-    if (focusNext.current) {
-      document.querySelector(focusNext.current)?.focus();
-      focusNext.current = null;
-    }
-  });
   const canWork = me !== null && me.role !== "VIEWER";
 
   async function variables(current) {

@@ -2,7 +2,7 @@
 // who has an open case already is not flagged twice: the window offers to open that case.
 
 import { Dialog } from "../../lib/dialog.js";
-import { html, useEffect, useLayoutEffect, useRef, useState } from "../../lib/dom.js";
+import { html, useEffect, useFocusNext, useLayoutEffect, useRef, useState } from "../../lib/dom.js";
 import { formatMoney } from "../../lib/format.js";
 import { graphql } from "../../lib/graphql.js";
 import { Link } from "../../lib/router.js";
@@ -90,18 +90,11 @@ export function FlagDialog({ me, entries, users, customer: given = null, onFlagg
   const [busy, setBusy] = useState(false);
   const [retry, setRetry] = useState(null);
   const alive = useRef(true);
-  const focusNext = useRef(given ? "#case-reasonId" : null);
+  const focusNext = useFocusNext(given ? "#case-reasonId" : null);
 
   useEffect(() => () => {
     alive.current = false;
   }, []);
-
-  useEffect(() => {
-    if (focusNext.current) {
-      document.querySelector(focusNext.current)?.focus();
-      focusNext.current = null;
-    }
-  });
 
   function change(name, value) {
     setValues((current) => ({ ...current, [name]: value }));

@@ -3,7 +3,7 @@
 // says what differs, and "Use my changes" puts back what was typed.
 
 import { Dialog } from "../../lib/dialog.js";
-import { html, useEffect, useRef, useState } from "../../lib/dom.js";
+import { html, useEffect, useFocusNext, useRef, useState } from "../../lib/dom.js";
 import { graphql } from "../../lib/graphql.js";
 import { SignInAgain, signInAgain } from "../shell/SignInAgain.js";
 import { CaseFields, FIELD_OF, checkCase, fieldsOfCase, inputOf } from "../cases/CaseFields.js";
@@ -21,18 +21,11 @@ export function CaseEditor({ found, me, entries, users, onSaved, onChanged, onCl
   const [busy, setBusy] = useState(false);
   const [retry, setRetry] = useState(null);
   const alive = useRef(true);
-  const focusNext = useRef("#case-reasonId");
+  const focusNext = useFocusNext("#case-reasonId");
 
   useEffect(() => () => {
     alive.current = false;
   }, []);
-
-  useEffect(() => {
-    if (focusNext.current) {
-      document.querySelector(focusNext.current)?.focus();
-      focusNext.current = null;
-    }
-  });
 
   function change(name, value) {
     setValues((current) => ({ ...current, [name]: value }));

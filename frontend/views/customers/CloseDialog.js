@@ -3,7 +3,7 @@
 // Cancelled (flagged by mistake). Sent with the version shown.
 
 import { Dialog } from "../../lib/dialog.js";
-import { html, useEffect, useRef, useState } from "../../lib/dom.js";
+import { html, useEffect, useFocusNext, useRef, useState } from "../../lib/dom.js";
 import { formatMoney, moneyInput } from "../../lib/format.js";
 import { graphql } from "../../lib/graphql.js";
 import { SignInAgain, signInAgain } from "../shell/SignInAgain.js";
@@ -33,18 +33,11 @@ export function CloseDialog({ found, me, entries, users, onClosed, onChanged, on
   const [busy, setBusy] = useState(false);
   const [retry, setRetry] = useState(null);
   const alive = useRef(true);
-  const focusNext = useRef("input[name=close-status]:checked");
+  const focusNext = useFocusNext("input[name=close-status]:checked");
 
   useEffect(() => () => {
     alive.current = false;
   }, []);
-
-  useEffect(() => {
-    if (focusNext.current) {
-      document.querySelector(focusNext.current)?.focus();
-      focusNext.current = null;
-    }
-  });
 
   function change(name, value) {
     setValues((current) => ({ ...current, [name]: value }));

@@ -4,7 +4,7 @@
 // was typed.
 
 import { Dialog } from "../../lib/dialog.js";
-import { html, useEffect, useLayoutEffect, useRef, useState } from "../../lib/dom.js";
+import { html, useFocusNext, useLayoutEffect, useRef, useState } from "../../lib/dom.js";
 import { formatMoney, moneyInput } from "../../lib/format.js";
 import { graphql } from "../../lib/graphql.js";
 import { SignInAgain, signInAgain } from "../shell/SignInAgain.js";
@@ -49,7 +49,7 @@ export function CustomerEditor({ customer, currency, onSaved, onClose }) {
   const [retry, setRetry] = useState(null);
   const alive = useRef(true);
   const first = useRef(null);
-  const focusNext = useRef(null);
+  const focusNext = useFocusNext(null);
 
   useLayoutEffect(() => {
     first.current.focus();
@@ -57,13 +57,6 @@ export function CustomerEditor({ customer, currency, onSaved, onClose }) {
       alive.current = false;
     };
   }, []);
-
-  useEffect(() => {
-    if (focusNext.current) {
-      document.querySelector(focusNext.current)?.focus();
-      focusNext.current = null;
-    }
-  });
 
   function change(name, value) {
     setValues((current) => ({ ...current, [name]: value }));

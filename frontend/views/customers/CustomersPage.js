@@ -2,7 +2,7 @@
 // both kept in the address (?q=jan&status=ACTIVE), 50 at a time with "Load more"; for
 // admins and agents "Add customer" and "Import"; for everyone the CSV download.
 
-import { html, useEffect, useRef, useState, useStore } from "../../lib/dom.js";
+import { html, useEffect, useFocusNext, useRef, useState, useStore } from "../../lib/dom.js";
 import { formatMoney } from "../../lib/format.js";
 import { graphql } from "../../lib/graphql.js";
 import { Link, location, navigate, requestTitleFocus, setQuery } from "../../lib/router.js";
@@ -36,14 +36,8 @@ export function CustomersPage() {
   const [more, setMore] = useState({ busy: false, problem: null });
   const [dialog, setDialog] = useState(null); // "adding" | "importing"
   const requests = useRef(0);
-  const focusNext = useRef(null); // after "Load more": the first row it brought
+  const focusNext = useFocusNext(null); // after "Load more": the first row it brought
 
-  useEffect(() => {
-    if (focusNext.current) {
-      document.querySelector(focusNext.current)?.focus();
-      focusNext.current = null;
-    }
-  });
   const canWork = me !== null && me.role !== "VIEWER";
   const currency = me?.company.currency ?? "USD";
 

@@ -9,7 +9,7 @@
 // (closed until asked for) shows who changed the entry, when, and what it was before.
 
 import { Dialog } from "../../lib/dialog.js";
-import { html, useEffect, useLayoutEffect, useRef, useState } from "../../lib/dom.js";
+import { html, useEffect, useFocusNext, useLayoutEffect, useRef, useState } from "../../lib/dom.js";
 import { graphql } from "../../lib/graphql.js";
 import { HistorySection } from "../history/HistorySection.js";
 import { SignInAgain, signInAgain } from "../shell/SignInAgain.js";
@@ -68,7 +68,7 @@ export function Editor({ category, entry, page, latest }) {
   const [historyOpen, setHistoryOpen] = useState(false);
   const alive = useRef(true);
   const nameInput = useRef(null);
-  const focusNext = useRef(null); // a selector to focus after the next render
+  const focusNext = useFocusNext(null); // a selector to focus after the next render
 
   useLayoutEffect(() => {
     const input = nameInput.current;
@@ -78,13 +78,6 @@ export function Editor({ category, entry, page, latest }) {
       alive.current = false;
     };
   }, []);
-
-  useEffect(() => {
-    if (focusNext.current) {
-      document.querySelector(focusNext.current)?.focus();
-      focusNext.current = null;
-    }
-  });
 
   // Opened, the history scrolls into view below the form (the window scrolls, not the page).
   useEffect(() => {

@@ -2,7 +2,7 @@
 // is asked, and every other session of yours ends — and sign out everywhere, this browser
 // included.
 
-import { html, useEffect, useLayoutEffect, useRef, useState, useStore } from "../../lib/dom.js";
+import { html, useFocusNext, useLayoutEffect, useRef, useState, useStore } from "../../lib/dom.js";
 import { graphql } from "../../lib/graphql.js";
 import { requestTitleFocus } from "../../lib/router.js";
 import { ROLE_NAMES, session, signedOut } from "../../lib/session.js";
@@ -28,14 +28,7 @@ function PasswordForm() {
   const [notice, setNotice] = useState("");
   const [status, setStatus] = useState("");
   const [busy, setBusy] = useState(false);
-  const focusNext = useRef(null);
-
-  useEffect(() => {
-    if (focusNext.current) {
-      document.querySelector(focusNext.current)?.focus();
-      focusNext.current = null;
-    }
-  });
+  const focusNext = useFocusNext(null);
 
   function change(name, value) {
     setFields((current) => ({ ...current, [name]: value }));

@@ -3,7 +3,7 @@
 // typed stays.
 
 import { Dialog } from "../../lib/dialog.js";
-import { html, useEffect, useLayoutEffect, useRef, useState } from "../../lib/dom.js";
+import { html, useFocusNext, useLayoutEffect, useRef, useState } from "../../lib/dom.js";
 import { graphql } from "../../lib/graphql.js";
 import { useSignInAgain } from "./retry.js";
 import { CREATE_USER } from "./operations.js";
@@ -25,7 +25,7 @@ export function AddPersonDialog({ page }) {
   const retry = useSignInAgain("add this person");
   const alive = useRef(true);
   const email = useRef(null);
-  const focusNext = useRef(null);
+  const focusNext = useFocusNext(null);
 
   useLayoutEffect(() => {
     email.current.focus();
@@ -33,13 +33,6 @@ export function AddPersonDialog({ page }) {
       alive.current = false;
     };
   }, []);
-
-  useEffect(() => {
-    if (focusNext.current) {
-      document.querySelector(focusNext.current)?.focus();
-      focusNext.current = null;
-    }
-  });
 
   function change(name, value) {
     setFields((current) => ({ ...current, [name]: value }));

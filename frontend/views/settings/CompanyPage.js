@@ -2,7 +2,7 @@
 // zone that decides which day — and so which month — a case belongs to in reports. After
 // saving, every page shows amounts and dates the new way (the session's me changes).
 
-import { html, useEffect, useMemo, useRef, useState, useStore } from "../../lib/dom.js";
+import { html, useFocusNext, useMemo, useState, useStore } from "../../lib/dom.js";
 import { graphql } from "../../lib/graphql.js";
 import { requestTitleFocus } from "../../lib/router.js";
 import { session, signedIn } from "../../lib/session.js";
@@ -53,18 +53,11 @@ function CompanyForm({ company }) {
   const [status, setStatus] = useState("");
   const [busy, setBusy] = useState(false);
   const retry = useSignInAgain("save");
-  const focusNext = useRef(null);
+  const focusNext = useFocusNext(null);
 
   const names = useMemo(() => new Intl.DisplayNames(undefined, { type: "currency" }), []);
   const currencies = useMemo(() => choices("currency", fields.currency), [base.currency]);
   const zones = useMemo(() => choices("timeZone", fields.timezone), [base.timezone]);
-
-  useEffect(() => {
-    if (focusNext.current) {
-      document.querySelector(focusNext.current)?.focus();
-      focusNext.current = null;
-    }
-  });
 
   function change(name, value) {
     setFields((current) => ({ ...current, [name]: value }));

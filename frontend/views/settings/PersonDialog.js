@@ -4,7 +4,7 @@
 // admin cannot be demoted or deactivated) is said next to the control that asked.
 
 import { Dialog } from "../../lib/dialog.js";
-import { html, useEffect, useLayoutEffect, useRef, useState } from "../../lib/dom.js";
+import { html, useFocusNext, useLayoutEffect, useRef, useState } from "../../lib/dom.js";
 import { graphql } from "../../lib/graphql.js";
 import { Link } from "../../lib/router.js";
 import { RESET_PASSWORD, UPDATE_USER } from "./operations.js";
@@ -38,7 +38,7 @@ export function PersonDialog({ person, me, page }) {
   const retry = useSignInAgain(RETRY[pending ?? "save"].what);
   const alive = useRef(true);
   const nameInput = useRef(null);
-  const focusNext = useRef(null);
+  const focusNext = useFocusNext(null);
 
   useLayoutEffect(() => {
     nameInput.current.focus();
@@ -46,13 +46,6 @@ export function PersonDialog({ person, me, page }) {
       alive.current = false;
     };
   }, []);
-
-  useEffect(() => {
-    if (focusNext.current) {
-      document.querySelector(focusNext.current)?.focus();
-      focusNext.current = null;
-    }
-  });
 
   function change(name, value) {
     setFields((current) => ({ ...current, [name]: value }));

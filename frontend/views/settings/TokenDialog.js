@@ -2,7 +2,7 @@
 // Copy, and a ready curl command that uses it.
 
 import { Dialog } from "../../lib/dialog.js";
-import { html, useEffect, useLayoutEffect, useRef, useState } from "../../lib/dom.js";
+import { html, useFocusNext, useLayoutEffect, useRef, useState } from "../../lib/dom.js";
 import { graphql } from "../../lib/graphql.js";
 import { CREATE_TOKEN } from "./operations.js";
 import { useSignInAgain } from "./retry.js";
@@ -31,7 +31,7 @@ export function TokenDialog({ page }) {
   const retry = useSignInAgain("create the token");
   const alive = useRef(true);
   const nameInput = useRef(null);
-  const focusNext = useRef(null);
+  const focusNext = useFocusNext(null);
 
   useLayoutEffect(() => {
     nameInput.current.focus();
@@ -39,13 +39,6 @@ export function TokenDialog({ page }) {
       alive.current = false;
     };
   }, []);
-
-  useEffect(() => {
-    if (focusNext.current) {
-      document.querySelector(focusNext.current)?.focus();
-      focusNext.current = null;
-    }
-  });
 
   async function save() {
     const label = name.trim();
