@@ -311,12 +311,14 @@ class Bench:
         contenders: list[tuple[str, str, Server, Shape]],
         scenario: str,
         connections: tuple[int, ...] = CONNECTIONS,
+        slice_seconds: int | None = None,
     ) -> None:
-        """Measure (target, dataset, server, shape) side by side, in interleaved slices."""
+        """Measure (target, dataset, server, shape) side by side, in interleaved slices (of
+        SECONDS ÷ ROUNDS each unless `slice_seconds` says)."""
         for _, dataset, server, shape in contenders:
             if not shape.write:
                 load(server, shape, dataset, max(connections), WARMUP_SECONDS)
-        slice_seconds = max(1, round(SECONDS / ROUNDS))
+        slice_seconds = slice_seconds or max(1, round(SECONDS / ROUNDS))
         for count in connections:
             slices: list[list[Result]] = [[] for _ in contenders]
             for _ in range(ROUNDS):
