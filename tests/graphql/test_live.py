@@ -203,6 +203,15 @@ def test_a_cross_origin_page_cannot_use_the_cookie(server: LiveServer) -> None:
         assert socket.closed()[0] == 4401
 
 
+def test_messages_go_uncompressed(server: LiveServer) -> None:
+    # The client offers permessage-deflate; the server declines it.
+    with opened(server.server, cookies=cookies(server)) as socket:
+        response = socket.connection.response
+        assert response is not None
+        assert "Sec-WebSocket-Extensions" not in response.headers
+        assert socket.init()["type"] == "connection_ack"
+
+
 def test_an_allowed_origin_subscribes_with_a_token(server: LiveServer) -> None:
     value = token(server, "elsewhere app")
     with subscribed(server.server, origin=ELSEWHERE, params={"token": value}) as socket:

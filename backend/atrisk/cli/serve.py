@@ -95,6 +95,10 @@ def serve(settings: Settings, args: argparse.Namespace) -> int:
         "ws_max_size": settings.max_request_bytes,
         "ws_ping_interval": 20.0,
         "ws_ping_timeout": 20.0,
+        # A change is a couple of hundred bytes: compressing each, for every socket, costs
+        # CPU and a compression context per connection for nothing (and compressing beside
+        # secrets is how CRIME-like attacks read them).
+        "ws_per_message_deflate": False,
         "timeout_graceful_shutdown": settings.shutdown_timeout,
     }
     if settings.workers > 1:
