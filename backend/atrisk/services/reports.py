@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 from datetime import UTC, date, datetime, time, timedelta
 from itertools import pairwise
 from typing import Any
@@ -280,17 +280,7 @@ async def _figures(
     return {key: Row(key=key, label=key, **values) for key, values in figures.items()}
 
 
-_SUMMED = (
-    "opened",
-    "saved",
-    "lost",
-    "withdrawn",
-    "rmr_at_risk",
-    "rmr_saved",
-    "rmr_lost",
-    "credited",
-    "closed_days",
-)
+_SUMMED = tuple(one.name for one in fields(Row) if one.name not in ("key", "label"))
 
 
 def _summed(rows: Iterable[Row]) -> Row:
