@@ -194,7 +194,7 @@ export function AddPersonDialog({ page }) {
         <p class="field-note" id="person-role-hint">${roleHint(fields.role)}</p>
         ${error("role")}
       </div>
-      <fieldset class="field choice">
+      <fieldset class="field choice-group">
         <legend class="field-label">Password</legend>
         <label class="choice-option">
           <input
