@@ -27,6 +27,14 @@ ELSEWHERE = "https://elsewhere.example"
 OTHER_COMPANY = "Beta Security"
 OTHER_EMAIL = "admin@beta.example"
 
+SHAPED = """subscription Watching {
+  companyChanges { __typename kind: entityType ...Which }
+}
+fragment Which on Change { entityId v: version }"""
+WITH_VARIABLE = """subscription($all: Boolean!) {
+  companyChanges { entityId version @include(if: $all) }
+}"""
+
 ADD = """mutation($name: String!) {
   addAtRiskEntry(input: {category: REASON, name: $name}) { ... on AtRiskEntry { id version } }
 }"""
@@ -82,6 +90,30 @@ def test_a_write_reaches_an_open_page_with_its_entity_and_version(server: LiveSe
         "version": entry["version"],
         "resync": False,
     }
+
+
+def test_each_subscription_gets_the_change_in_the_shape_it_asked_for(server: LiveServer) -> None:
+    # The first goes out from the message shared by every socket with that document; the
+    # second, with a variable, is executed for its own socket.
+    with opened(server.server, cookies=cookies(server)) as socket:
+        assert socket.init()["type"] == "connection_ack"
+        shaped = socket.subscribe(SHAPED)
+        chosen = socket.subscribe(WITH_VARIABLE, {"all": False})
+        entry = add_entry(server, "Shapes")
+        heard: dict[str, dict[str, Any]] = {}
+        while len(heard) < 2:
+            message = socket.receive()
+            assert message["type"] == "next", message
+            data = message["payload"]["data"]["companyChanges"]
+            if data.get("entityId") == entry["id"]:
+                heard[message["id"]] = data
+    assert heard[shaped] == {
+        "__typename": "Change",
+        "kind": "AT_RISK_ENTRY",
+        "entityId": entry["id"],
+        "v": entry["version"],
+    }
+    assert heard[chosen] == {"entityId": entry["id"]}
 
 
 def test_a_token_in_connection_params_subscribes(server: LiveServer) -> None:

@@ -18,6 +18,12 @@ SUBSCRIPTIONS_PER_CONNECTION operations per socket, INIT_TIMEOUT_SECONDS to send
 `connection_init` (4408), messages up to the request body limit (1009, set on the server),
 and the same depth, alias and token limits as over HTTP. Queries and mutations go over
 HTTP: over the socket they get an error.
+
+Fan-out: a change reaches hundreds of sockets at once, most of them subscribed with the same
+document. Its `next` message is executed and encoded once per document (`SharedPayloads`)
+and written to each of those sockets as it is; only the first message, resyncs and
+documents with variables take the usual per-operation execution. Each operation keeps its
+own task, so one slow client never holds up the others.
 """
 
 from __future__ import annotations
@@ -25,14 +31,27 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import random
+from collections import OrderedDict
 from collections.abc import AsyncGenerator, Mapping
+from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
 
+import orjson
 import strawberry
-from graphql import GraphQLError, OperationDefinitionNode, OperationType, parse
+from graphql import (
+    DocumentNode,
+    ExecutionResult,
+    Executor,
+    GraphQLError,
+    GraphQLResolveInfo,
+    OperationDefinitionNode,
+    OperationType,
+    execute_subscription_event,
+    parse,
+)
 from graphql.error import GraphQLSyntaxError
-from starlette.websockets import WebSocket, WebSocketState
+from starlette.websockets import WebSocket, WebSocketDisconnect, WebSocketState
 from strawberry.subscriptions.protocols.graphql_transport_ws.handlers import (
     BaseGraphQLTransportWSHandler,
 )
@@ -59,6 +78,8 @@ INIT_TIMEOUT_SECONDS = 10
 SUBSCRIPTIONS_PER_CONNECTION = 5
 CONNECTIONS_PER_CALLER = 20
 RECHECK_SECONDS = 10.0
+# How many (change, document) messages are kept for the sockets still to be written to.
+SHARED_PAYLOADS_MAX = 256
 
 # Close codes (graphql-transport-ws uses 4400-4499).
 UNAUTHORIZED = 4401
@@ -159,12 +180,86 @@ def _refusal_code(refusal: Refusal) -> SocketRefused:
     return SocketRefused(UNAUTHORIZED, "The session ended or the token is not valid.")
 
 
+class SharedPayloads:
+    """The `next` payload of one change for one subscription document, executed and encoded
+    once for all the sockets that subscribed with that document (the same query text is the
+    same parsed operation: the schema's parser cache). None for an operation with variables
+    (its directives may differ per socket) or one that fails: those run the usual way."""
+
+    def __init__(self, maxsize: int = SHARED_PAYLOADS_MAX) -> None:
+        self._maxsize = maxsize
+        # (change, operation) by their ids -> (change, operation, payload); holding both
+        # keeps their ids from being reused while the entry lives.
+        self._cache: OrderedDict[tuple[int, int], tuple[object, object, str | None]] = OrderedDict()
+        self.executions = 0
+
+    def get(self, info: GraphQLResolveInfo[Any], item: RecordedChange) -> str | None:
+        operation = info.operation
+        if operation.variable_definitions:
+            return None
+        key = (id(item), id(operation))
+        held = self._cache.get(key)
+        if held is not None:
+            return held[2]
+        payload = self._execute(info, item)
+        self._cache[key] = (item, operation, payload)
+        if len(self._cache) > self._maxsize:
+            self._cache.popitem(last=False)
+        return payload
+
+    def _execute(self, info: GraphQLResolveInfo[Any], item: RecordedChange) -> str | None:
+        self.executions += 1
+        document = DocumentNode(definitions=(info.operation, *info.fragments.values()))
+        executor = Executor.build(info.schema, document, context_value=info.context)
+        if isinstance(executor, list):
+            return None
+        result = execute_subscription_event(executor.build_per_event_executor(_change(item)))
+        if not isinstance(result, ExecutionResult) or result.errors:
+            return None
+        return orjson.dumps({"data": result.data}).decode()
+
+
+# The id of the operation whose task runs (set as the handler starts an operation's task).
+_operation_id: ContextVar[str | None] = ContextVar("atrisk_live_operation_id", default=None)
+
+
+class Delivery:
+    """Writes a change to one operation's socket from the shared payload; False: it could
+    not, and the change takes the usual way."""
+
+    def __init__(self, info: Info, live: Live, websocket: WebSocket, operation_id: str) -> None:
+        # graphql-core's own info: the operation, its fragments and the schema it runs on.
+        self._info: GraphQLResolveInfo[Any] = info._raw_info
+        self._payloads = live.payloads
+        self._websocket = websocket
+        self._head = '{"id":' + orjson.dumps(operation_id).decode() + ',"type":"next","payload":'
+
+    @classmethod
+    def of(cls, info: Info) -> Delivery | None:
+        context = info.context
+        operation_id = _operation_id.get()
+        if context.live is None or not isinstance(context.request, WebSocket) or not operation_id:
+            return None
+        return cls(info, context.live, context.request, operation_id)
+
+    async def __call__(self, item: RecordedChange) -> bool:
+        payload = self._payloads.get(self._info, item)
+        if payload is None:
+            return False
+        try:
+            await self._websocket.send_text(self._head + payload + "}")
+        except (WebSocketDisconnect, RuntimeError, OSError):
+            await _closed_forever()  # the socket is gone: the handler ends the operation
+        return True
+
+
 class Live:
     """This process's sockets: who each acts for, and how many each caller has open."""
 
     def __init__(self, feed: Feed, settings: Settings) -> None:
         self.feed = feed
         self.settings = settings
+        self.payloads = SharedPayloads()
         self._open: dict[str, int] = {}
 
     async def resolve(self, context: Context, credential: Credential | None) -> Caller:
@@ -249,6 +344,7 @@ class Subscription:
         assert live is not None
         caller = context.signed_in
         loop = asyncio.get_running_loop()
+        deliver = Delivery.of(info)
         with live.feed.subscribe(caller.company_id) as inbox:
             yield _resync()
             # Rechecks keep their own clock: changes arriving do not postpone them, and the
@@ -271,7 +367,11 @@ class Subscription:
                     caller = rechecked
                 if isinstance(item, Resync):
                     yield _resync()
-                elif item is not None and visible(item, caller):
+                elif (
+                    item is not None
+                    and visible(item, caller)
+                    and (deliver is None or not await deliver(item))
+                ):
                     yield _change(item)
 
 
@@ -329,4 +429,9 @@ class LiveHandler(BaseGraphQLTransportWSHandler[Context, None]):
                     {"id": message["id"], "type": "error", "payload": [error.formatted]}
                 )
                 return
-        await super().handle_subscribe(message)
+        # The operation's task (made in there) starts with a copy of this context.
+        token = _operation_id.set(message["id"])
+        try:
+            await super().handle_subscribe(message)
+        finally:
+            _operation_id.reset(token)
