@@ -1,5 +1,7 @@
-"""Probes, the schema file, and the migrations matching the models."""
+"""Probes, the schema file, the migrations matching the models and the collector's settings."""
 
+import subprocess
+import sys
 from pathlib import Path
 
 import httpx
@@ -7,6 +9,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
 from atrisk.app import create_app
+from atrisk.collector import YOUNG_THRESHOLD
 from atrisk.graphql.schema import schema
 from atrisk.models.base import Base
 from atrisk.settings import Settings
@@ -63,3 +66,28 @@ def test_uvicorn_runs_the_app_factory_from_the_environment(sqlite_url, tmp_path)
         assert "x-request-id" in answer.headers
     finally:
         stop(server)
+
+
+def test_a_started_app_freezes_what_startup_built_and_collects_young_objects_less_often(
+    tmp_path: Path,
+) -> None:
+    # A fresh interpreter: the test process's own collector stays as it is.
+    script = f"""
+import asyncio, gc
+from atrisk.app import create_app
+from atrisk.settings import Settings
+before = gc.get_freeze_count(), gc.get_threshold()[0]
+app = create_app(Settings(database_url="sqlite+aiosqlite:///{tmp_path}/gc.db", seed_demo=False))
+async def main():
+    async with app.router.lifespan_context(app):
+        print(*before, gc.get_freeze_count(), gc.get_threshold()[0])
+asyncio.run(main())
+"""
+    result = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=120, check=False
+    )
+    assert result.returncode == 0, result.stderr
+    frozen_before, young_before, frozen, young = map(int, result.stdout.split())
+    assert (frozen_before, young_before) == (0, 700)
+    assert frozen > 10_000  # the schema, the mappers, the settings
+    assert young == YOUNG_THRESHOLD

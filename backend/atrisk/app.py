@@ -17,6 +17,7 @@ from starlette.middleware.cors import CORSMiddleware
 from starlette.routing import BaseRoute, Mount, Route, WebSocketRoute
 from starlette.staticfiles import StaticFiles
 
+from atrisk.collector import settle_after_startup
 from atrisk.db.database import Database
 from atrisk.db.migrate import upgrade_async
 from atrisk.graphql import ide
@@ -67,6 +68,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
                 DEMO_ADMIN_EMAIL,
                 DEMO_ADMIN_PASSWORD,
             )
+        settle_after_startup()
         feed.start()
         try:
             yield
