@@ -10,7 +10,6 @@ measures what history costs a write); a bench variant only, never a product sett
 from __future__ import annotations
 
 import argparse
-import gc
 from pathlib import Path
 
 import uvicorn
@@ -53,7 +52,6 @@ def main() -> None:
     settings = Settings.from_env()
     responses = {path.stem: path.read_bytes() for path in args.responses.glob("*.json")}
     app = build_app(settings, responses)
-    gc.freeze()  # as `atrisk serve` does
     uvicorn.run(
         app,
         host="127.0.0.1",

@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import errno
-import gc
 import logging
 import socket
 import sys
@@ -113,11 +112,8 @@ def serve(settings: Settings, args: argparse.Namespace) -> int:
             **options,
         )
     else:
-        app = create_app(settings)
-        # Everything made so far lives as long as the process: keep it out of the
-        # garbage collector's full passes, which would otherwise stall requests now and then.
-        gc.freeze()
-        uvicorn.run(app, **options)
+        # The app settles the garbage collector once it has started (atrisk.collector).
+        uvicorn.run(create_app(settings), **options)
     return 0
 
 
