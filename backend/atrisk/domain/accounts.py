@@ -79,6 +79,12 @@ class InvalidEmail(ValueError):
     """An address that cannot be an account's email."""
 
 
+def _has_space_or_control(text: str) -> bool:
+    if text.isascii():  # printable ASCII is U+0020 to U+007E, and only U+0020 is a space
+        return not text.isprintable() or " " in text
+    return any(char.isspace() or unicodedata.category(char) == "Cc" for char in text)
+
+
 def normalise_email(raw: str) -> str:
     """Trim and lower-case; refuse what cannot be an address (no full RFC 5322 parsing)."""
     email = raw.strip().lower()
@@ -87,7 +93,7 @@ def normalise_email(raw: str) -> str:
         raise InvalidEmail("Email must look like name@example.com.")
     if len(email) > EMAIL_MAX_LENGTH:
         raise InvalidEmail(f"Email must be at most {EMAIL_MAX_LENGTH} characters.")
-    if any(char.isspace() or unicodedata.category(char) == "Cc" for char in email):
+    if _has_space_or_control(email):
         raise InvalidEmail("Email must not contain spaces or control characters.")
     return email
 

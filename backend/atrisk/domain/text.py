@@ -43,7 +43,15 @@ def visible(char: str) -> bool:
     )
 
 
+def _any_visible(text: str) -> bool:
+    if text.isascii():  # in ASCII only whitespace draws nothing
+        return bool(text) and not text.isspace()
+    return any(visible(char) for char in text)
+
+
 def _refuse_controls(raw: str) -> None:
+    if raw.isascii() and raw.isprintable():  # the usual case, without a look at each char
+        return
     for char in raw:
         category = unicodedata.category(char)
         if (category == "Cc" and char not in _WHITESPACE_CONTROLS) or category == "Cs":
@@ -53,7 +61,7 @@ def _refuse_controls(raw: str) -> None:
 def _check(text: str, max_length: int) -> str:
     if not text:
         raise InvalidText("is required.")
-    if not any(visible(char) for char in text):
+    if not _any_visible(text):
         raise InvalidText("must contain at least one visible character.")
     if len(text) > max_length:
         raise InvalidText(f"must be at most {max_length} characters.")
@@ -78,7 +86,7 @@ def optional_note(raw: str | None, max_length: int) -> str | None:
     if raw is None:
         return None
     _refuse_controls(raw)
-    if not any(visible(char) for char in raw):
+    if not _any_visible(raw):
         return None
     return note(raw, max_length)
 
@@ -87,6 +95,12 @@ def fold(text: str) -> str:
     """The comparison key: NFKC-normalised, case-folded, whitespace collapsed, format
     characters dropped first (as Unicode's NFKC_Casefold does), so that "Foo" with a
     zero-width space or a direction mark in it is still "foo"."""
+    if text.isascii():  # no format characters, NFKC changes nothing, case-folding lowers
+        return " ".join(text.lower().split())
+    return _fold_unicode(text)
+
+
+def _fold_unicode(text: str) -> str:
     shown = "".join(char for char in text if unicodedata.category(char) != "Cf")
     folded = unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", shown).casefold())
     return " ".join(folded.split())

@@ -88,6 +88,8 @@ class Change:
 
 def as_text(value: object) -> str | None:
     """A field's value as history shows it."""
+    if type(value) is str:  # most values, and the cheapest test
+        return value
     if value is None:
         return None
     if isinstance(value, bool):
@@ -101,11 +103,12 @@ def as_text(value: object) -> str | None:
 
 def diff(before: Mapping[str, object], after: Mapping[str, object]) -> tuple[FieldChange, ...]:
     """The fields whose value differs, in the order of `after`."""
-    return tuple(
-        FieldChange(field, as_text(before.get(field)), as_text(value))
-        for field, value in after.items()
-        if as_text(before.get(field)) != as_text(value)
-    )
+    changed: list[FieldChange] = []
+    for field, value in after.items():
+        old, new = as_text(before.get(field)), as_text(value)
+        if old != new:
+            changed.append(FieldChange(field, old, new))
+    return tuple(changed)
 
 
 Subscriber = Callable[[Change], None]
