@@ -3,12 +3,15 @@ in-process subscribers only after commit, and no write of company data without i
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
-from sqlalchemy import update
+from sqlalchemy import func, select, update
 
 from atrisk.db.database import Database
 from atrisk.domain.changes import Action, Area, Entity
 from atrisk.domain.picklists import Category
+from atrisk.models.audit import AuditEvent
 from atrisk.models.picklists import AtRiskEntry
 from atrisk.services import changes, picklists
 from atrisk.services.changes import Change
@@ -66,3 +69,61 @@ async def test_a_write_without_the_recorder_fails_to_commit(db, company):
     unchanged = await picklists.get_entry(db, company.id, entry.id)
     assert unchanged is not None
     assert unchanged.active is True
+
+
+async def count_events(session: Any, company_id: str) -> int:
+    """The company's events about entries."""
+    counted = select(func.count()).select_from(AuditEvent)
+    return int(
+        await session.scalar(
+            counted.where(
+                AuditEvent.company_id == company_id,
+                AuditEvent.entity_type == Entity.AT_RISK_ENTRY.value,
+            )
+        )
+    )
+
+
+async def record_many(db: Database, company_id: str, count: int, *, then_fail: bool) -> list[int]:
+    """`count` changes, flushed every 10; the events seen in the transaction at each flush."""
+    seen = []
+    async with db.write() as session:
+        await changes.claim(session, company_id, Area.LISTS)
+        before = await count_events(session, company_id)
+        for n in range(count):
+            fields = (changes.FieldChange("name", None, f"Entry {n}"),)
+            change = Change(
+                company_id, Entity.AT_RISK_ENTRY, f"e{n}", Action.CREATE, 1, "me", "x", fields
+            )
+            changes.record(session, change)
+            if n % 10 == 9:
+                await changes.flush(session)
+                seen.append(await count_events(session, company_id) - before)
+        if then_fail:
+            raise RuntimeError("boom")
+    return seen
+
+
+async def test_flushed_events_are_written_in_the_transaction_and_rolled_back_with_it(
+    db, company, published
+):
+    with pytest.raises(RuntimeError, match="boom"):
+        await record_many(db, company.id, 30, then_fail=True)
+    async with db.read() as session:
+        assert await count_events(session, company.id) == 0
+    assert published == []
+
+    assert await record_many(db, company.id, 25, then_fail=False) == [10, 20]
+    async with db.read() as session:
+        assert await count_events(session, company.id) == 25
+        events = (
+            await session.scalars(
+                select(AuditEvent).where(AuditEvent.entity_type == Entity.AT_RISK_ENTRY.value)
+            )
+        ).all()
+    assert sorted(e.entity_id for e in events) == sorted(f"e{n}" for n in range(25))
+    assert {e.actor for e in events} == {"me"}
+    assert len({e.at for e in events}) == 1  # one transaction, one time
+    assert "Entry 3" in next(e.changes for e in events if e.entity_id == "e3")
+    # Every change still reaches the subscribers after the commit.
+    assert [c.entity_id for c in published] == [f"e{n}" for n in range(25)]

@@ -11,7 +11,9 @@ BEGIN IMMEDIATE does), so every process's read cache sees the write at once. `re
 remembers what changed: at the end of the transaction, before it commits, each change
 becomes one history event (`audit_events`) in that same transaction; after it commits,
 the changes go to the callbacks registered in this process with `subscribe` (never when
-it rolls back). A test fails for any transaction that writes a company's data without
+it rolls back). A use case that records thousands of changes (an import) calls `flush`
+now and then: the events so far are written at once, in the same transaction, and their
+fields no longer held. A test fails for any transaction that writes a company's data without
 bumping its version and writing its events.
 
 On PostgreSQL the same transaction also sends the changes to every process with
@@ -45,7 +47,9 @@ VERSION_COLUMNS = {
     Area.ACCOUNTS: Company.accounts_version,
 }
 _CLAIMED = "atrisk_claimed_areas"
-_PENDING = "atrisk_pending_changes"
+_PENDING = "atrisk_pending_changes"  # recorded, their events not written yet
+_RECORDED = "atrisk_recorded_changes"  # every change, for the notices and the subscribers
+_AT = "atrisk_changes_at"  # the time of the transaction's events
 # Who history names when no person or token did it, and for the operator's commands.
 SYSTEM = "atrisk"
 CLI = "atrisk CLI"
@@ -150,9 +154,24 @@ def record(session: AsyncSession, change: Change) -> None:
     pending: list[Change] | None = session.info.get(_PENDING)
     if pending is None:
         pending = session.info[_PENDING] = []
+        recorded: list[Change] = session.info.setdefault(_RECORDED, [])
         before_commit(session, _write_events)
-        after_commit(session, lambda: _publish(pending))
+        after_commit(session, lambda: _publish(recorded))
     pending.append(change)
+
+
+async def flush(session: AsyncSession) -> None:
+    """Write the events of the changes recorded so far, now, in the same transaction; until
+    the commit only what the notices and subscribers need of them is kept (not their fields
+    or label). Rolling back still leaves no event."""
+    pending: list[Change] = session.info.get(_PENDING, [])
+    if not pending:
+        return
+    await _insert_events(session, pending)
+    session.info[_RECORDED].extend(
+        Change(c.company_id, c.entity, c.entity_id, c.action, c.version) for c in pending
+    )
+    pending.clear()
 
 
 @dataclass(frozen=True, slots=True)
@@ -242,13 +261,23 @@ def event_row(change: Change, at: datetime) -> dict[str, object]:
     }
 
 
-async def _write_events(session: AsyncSession) -> None:
-    """Every recorded change's event, in the transaction of the change, many rows a statement."""
-    at = utcnow()
-    rows = [event_row(change, at) for change in session.info.get(_PENDING, ())]
+async def _insert_events(session: AsyncSession, recorded: list[Change]) -> None:
+    """The events of `recorded`, many rows a statement, all at the transaction's one time."""
+    at: datetime = session.info.setdefault(_AT, utcnow())
     table: Table = AuditEvent.__table__  # type: ignore[assignment]
-    for start in range(0, len(rows), _EVENT_CHUNK):
-        await session.execute(insert(table), rows[start : start + _EVENT_CHUNK])
+    for start in range(0, len(recorded), _EVENT_CHUNK):
+        rows = [event_row(change, at) for change in recorded[start : start + _EVENT_CHUNK]]
+        await session.execute(insert(table), rows)
+
+
+async def _write_events(session: AsyncSession) -> None:
+    """Before the commit: the events not written yet, then on PostgreSQL the notices of every
+    change of the transaction."""
+    pending: list[Change] = session.info.get(_PENDING, [])
+    await _insert_events(session, pending)
+    recorded: list[Change] = session.info[_RECORDED]
+    recorded.extend(pending)
+    pending.clear()
     if session.get_bind().dialect.name == "postgresql":
-        for payload in notices(session.info.get(_PENDING, [])):
+        for payload in notices(recorded):
             await session.execute(select(func.pg_notify(CHANNEL, payload)))
