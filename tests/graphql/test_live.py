@@ -21,19 +21,12 @@ from tests.utils.accounts import ADMIN_EMAIL, COMPANY, PASSWORD, VIEWER_EMAIL, s
 from tests.utils.fixtures import BACKENDS
 from tests.utils.live import LiveServer, live_server
 from tests.utils.server import run_cli
-from tests.utils.subscriptions import CHANGES, opened, subscribed
+from tests.utils.subscriptions import CHANGES, SHAPED, WITH_VARIABLE, opened, subscribed
 
 ELSEWHERE = "https://elsewhere.example"
 OTHER_COMPANY = "Beta Security"
 OTHER_EMAIL = "admin@beta.example"
 
-SHAPED = """subscription Watching {
-  companyChanges { __typename kind: entityType ...Which }
-}
-fragment Which on Change { entityId v: version }"""
-WITH_VARIABLE = """subscription($all: Boolean!) {
-  companyChanges { entityId version @include(if: $all) }
-}"""
 
 ADD = """mutation($name: String!) {
   addAtRiskEntry(input: {category: REASON, name: $name}) { ... on AtRiskEntry { id version } }

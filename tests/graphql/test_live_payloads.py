@@ -13,15 +13,7 @@ from atrisk.domain.changes import Action, Entity
 from atrisk.graphql.live import SharedPayloads
 from atrisk.graphql.schema import schema
 from atrisk.services.changes import Change
-
-PLAIN = "subscription { companyChanges { entityType entityId action version resync } }"
-SHAPED = """subscription Watching {
-  companyChanges { __typename kind: entityType ...Which }
-}
-fragment Which on Change { entityId v: version }"""
-WITH_VARIABLE = """subscription($all: Boolean!) {
-  companyChanges { entityId version @include(if: $all) }
-}"""
+from tests.utils.subscriptions import CHANGES, SHAPED, WITH_VARIABLE
 
 
 def info(query: str) -> Any:
@@ -43,7 +35,7 @@ def change(entity_id: str = "e1", version: int = 3) -> Change:
 
 def test_the_payload_is_the_subscriptions_data_as_json() -> None:
     payloads = SharedPayloads()
-    plain = payloads.get(info(PLAIN), change())
+    plain = payloads.get(info(CHANGES), change())
     shaped = payloads.get(info(SHAPED), change())
     assert plain is not None
     assert shaped is not None
@@ -67,7 +59,7 @@ def test_the_payload_is_the_subscriptions_data_as_json() -> None:
 
 def test_one_change_for_one_document_is_executed_once() -> None:
     payloads = SharedPayloads()
-    plain, shaped = info(PLAIN), info(SHAPED)
+    plain, shaped = info(CHANGES), info(SHAPED)
     first, second = change("e1"), change("e2")
     for _socket in range(50):
         payloads.get(plain, first)
@@ -87,7 +79,7 @@ def test_an_operation_with_variables_takes_the_usual_way() -> None:
 
 def test_the_kept_payloads_are_bounded() -> None:
     payloads = SharedPayloads(maxsize=8)
-    plain = info(PLAIN)
+    plain = info(CHANGES)
     changes = [change(f"e{n}") for n in range(20)]
     for item in changes:
         payloads.get(plain, item)

@@ -15,6 +15,14 @@ from tests.utils.server import Server
 
 PROTOCOL = "graphql-transport-ws"
 CHANGES = "subscription { companyChanges { entityType entityId action version resync } }"
+# The change in another shape (aliases, a fragment, __typename), and with a variable.
+SHAPED = """subscription Watching {
+  companyChanges { __typename kind: entityType ...Which }
+}
+fragment Which on Change { entityId v: version }"""
+WITH_VARIABLE = """subscription($all: Boolean!) {
+  companyChanges { entityId version @include(if: $all) }
+}"""
 
 
 class Socket:
