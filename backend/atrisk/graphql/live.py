@@ -183,8 +183,10 @@ def _refusal_code(refusal: Refusal) -> SocketRefused:
 class SharedPayloads:
     """The `next` payload of one change for one subscription document, executed and encoded
     once for all the sockets that subscribed with that document (the same query text is the
-    same parsed operation: the schema's parser cache). None for an operation with variables
-    (its directives may differ per socket) or one that fails: those run the usual way."""
+    same parsed operation: the schema's parser cache). It runs without any socket's context:
+    a Change's fields are its own values, the same for every caller, and whether a caller is
+    sent the change at all is decided before. None for an operation with variables (its
+    directives may differ per socket) or one that fails: those run the usual way."""
 
     def __init__(self, maxsize: int = SHARED_PAYLOADS_MAX) -> None:
         self._maxsize = maxsize
@@ -210,7 +212,7 @@ class SharedPayloads:
     def _execute(self, info: GraphQLResolveInfo[Any], item: RecordedChange) -> str | None:
         self.executions += 1
         document = DocumentNode(definitions=(info.operation, *info.fragments.values()))
-        executor = Executor.build(info.schema, document, context_value=info.context)
+        executor = Executor.build(info.schema, document)
         if isinstance(executor, list):
             return None
         result = execute_subscription_event(executor.build_per_event_executor(_change(item)))
