@@ -19,6 +19,7 @@ import csv
 import io
 from collections.abc import Iterator
 from dataclasses import dataclass
+from itertools import islice
 from typing import Any, cast
 
 from sqlalchemy import Table, bindparam, insert, select, update
@@ -180,18 +181,8 @@ def checked_rows(text: str) -> Iterator[_Row]:
         yield row
 
 
-def parse(text: str) -> list[_Row]:
-    return list(checked_rows(text))
-
-
 def _chunks(rows: Iterator[_Row]) -> Iterator[list[_Row]]:
-    chunk: list[_Row] = []
-    for row in rows:
-        chunk.append(row)
-        if len(chunk) == _CHUNK:
-            yield chunk
-            chunk = []
-    if chunk:
+    while chunk := list(islice(rows, _CHUNK)):
         yield chunk
 
 
