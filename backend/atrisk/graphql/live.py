@@ -42,7 +42,6 @@ import strawberry
 from graphql import (
     DocumentNode,
     ExecutionResult,
-    Executor,
     GraphQLError,
     GraphQLResolveInfo,
     OperationDefinitionNode,
@@ -64,6 +63,7 @@ from atrisk.db.failures import database_failure
 from atrisk.domain.accounts import Caller, Refusal
 from atrisk.domain.changes import AREA_OF, Action, Area, Entity
 from atrisk.graphql.context import Context, Info
+from atrisk.graphql.executor import AtRiskExecutor
 from atrisk.graphql.permissions import READ
 from atrisk.graphql.types import audit as _audit_types  # noqa: F401 (names Action, Entity)
 from atrisk.services import sessions, tokens
@@ -212,7 +212,7 @@ class SharedPayloads:
     def _execute(self, info: GraphQLResolveInfo[Any], item: RecordedChange) -> str | None:
         self.executions += 1
         document = DocumentNode(definitions=(info.operation, *info.fragments.values()))
-        executor = Executor.build(info.schema, document)
+        executor = AtRiskExecutor.build(info.schema, document)
         if isinstance(executor, list):
             return None
         result = execute_subscription_event(executor.build_per_event_executor(_change(item)))

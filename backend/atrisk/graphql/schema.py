@@ -23,6 +23,7 @@ from strawberry.tools import merge_types
 from strawberry.types import ExecutionContext
 
 from atrisk.graphql.errors import MaskUnexpectedErrors
+from atrisk.graphql.executor import AtRiskExecutor, lean_resolvers
 from atrisk.graphql.live import Subscription
 from atrisk.graphql.resolvers.accounts import AccountMutation, AccountQuery, PeopleQuery
 from atrisk.graphql.resolvers.audit import AuditQuery
@@ -103,13 +104,16 @@ def build_schema(settings: Settings | None = None) -> strawberry.Schema:
     ]
     if not config.graphql_introspection:
         extensions.append(DisableIntrospection)
-    return AtRiskSchema(
+    built = AtRiskSchema(
         query=Query,
         mutation=Mutation,
         subscription=Subscription,
         config=StrawberryConfig(disable_field_suggestions=True, scalar_map=SCALARS),
         extensions=extensions,
+        execution_context_class=AtRiskExecutor,
     )
+    lean_resolvers(built)
+    return built
 
 
 schema = build_schema()
