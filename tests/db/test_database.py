@@ -3,10 +3,14 @@
 import sqlite3
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import select, text
+from sqlalchemy.orm.attributes import instance_dict
 
 from atrisk.db.database import Database
 from atrisk.db.migrate import upgrade_async
+from atrisk.models.base import Loaded
+from atrisk.models.companies import Company
+from atrisk.services.companies import create_company
 from atrisk.settings import Settings
 
 
@@ -67,3 +71,16 @@ async def test_foreign_keys_are_enforced(sqlite_db):
                     "1, 'n', 'n', 1, 1, 1, '2026-01-01', '2026-01-01')"
                 )
             )
+
+
+async def test_loaded_reads_the_values_the_attributes_give_loaded_or_not(sqlite_db):
+    company = await create_company(sqlite_db, "Loaded Alarm Co.")
+    async with sqlite_db.read() as session:
+        row = (await session.execute(select(Company).where(Company.id == company.id))).scalar_one()
+        values = Loaded(row)
+        names = ("id", "name", "currency", "timezone", "lists_version")
+        assert [values[name] for name in names] == [getattr(row, name) for name in names]
+        # An expired attribute is not in the instance dict: reading it loads it.
+        session.expire(row, ["name"])
+        assert "name" not in instance_dict(row)
+        assert await session.run_sync(lambda _: Loaded(row)["name"]) == "Loaded Alarm Co."

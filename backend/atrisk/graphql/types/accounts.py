@@ -12,6 +12,7 @@ from atrisk.domain.accounts import Caller, Role
 from atrisk.graphql.types.errors import NotFoundError, ValidationError
 from atrisk.models import accounts as models
 from atrisk.models import companies as company_models
+from atrisk.models.base import Loaded
 
 strawberry.enum(
     Role,
@@ -29,8 +30,12 @@ class Company:
 
     @classmethod
     def from_model(cls, row: company_models.Company) -> Company:
+        v = Loaded(row)
         return cls(
-            id=strawberry.ID(row.id), name=row.name, currency=row.currency, timezone=row.timezone
+            id=strawberry.ID(v["id"]),
+            name=v["name"],
+            currency=v["currency"],
+            timezone=v["timezone"],
         )
 
 
@@ -70,13 +75,14 @@ class User:
 
     @classmethod
     def from_model(cls, row: models.User) -> User:
+        v = Loaded(row)
         return cls(
-            id=strawberry.ID(row.id),
-            email=row.email,
-            name=row.name,
-            role=row.role,
-            active=row.active,
-            last_sign_in_at=row.last_sign_in_at,
+            id=strawberry.ID(v["id"]),
+            email=v["email"],
+            name=v["name"],
+            role=v["role"],
+            active=v["active"],
+            last_sign_in_at=v["last_sign_in_at"],
         )
 
 
@@ -99,14 +105,15 @@ class ApiToken:
 
     @classmethod
     def from_model(cls, row: models.ApiToken) -> ApiToken:
+        v = Loaded(row)
         return cls(
-            id=strawberry.ID(row.id),
-            name=row.name,
-            role=row.role,
-            created_at=row.created_at,
-            created_by=row.created_by,
-            last_used_at=row.last_used_at,
-            revoked_at=row.revoked_at,
+            id=strawberry.ID(v["id"]),
+            name=v["name"],
+            role=v["role"],
+            created_at=v["created_at"],
+            created_by=v["created_by"],
+            last_used_at=v["last_used_at"],
+            revoked_at=v["revoked_at"],
         )
 
 

@@ -11,6 +11,7 @@ from atrisk.domain.changes import Action, Entity
 from atrisk.graphql.context import Info
 from atrisk.graphql.types.pages import PageInfo
 from atrisk.models import audit as models
+from atrisk.models.base import Loaded
 from atrisk.services import audit
 from atrisk.services.audit import HISTORY_MAX, fields_of
 
@@ -40,14 +41,15 @@ class AuditEvent:
 
     @classmethod
     def from_model(cls, row: models.AuditEvent) -> AuditEvent:
+        v = Loaded(row)
         return cls(
-            id=strawberry.ID(row.id),
-            at=row.at,
-            actor=row.actor,
-            action=Action(row.action),
-            entity_type=Entity(row.entity_type),
-            entity_id=strawberry.ID(row.entity_id),
-            entity_label=row.entity_label,
+            id=strawberry.ID(v["id"]),
+            at=v["at"],
+            actor=v["actor"],
+            action=Action(v["action"]),
+            entity_type=Entity(v["entity_type"]),
+            entity_id=strawberry.ID(v["entity_id"]),
+            entity_label=v["entity_label"],
             changes=[
                 FieldChange(field=item.field, from_=item.before, to=item.after)
                 for item in fields_of(row)

@@ -26,6 +26,7 @@ from atrisk.graphql.types.pages import PageInfo
 from atrisk.graphql.types.picklists import AtRiskEntry
 from atrisk.models import cases as case_models
 from atrisk.models import customers as customer_models
+from atrisk.models.base import Loaded
 
 strawberry.enum(CustomerStatus, name="CustomerStatus")
 strawberry.enum(RiskLevel, name="RiskLevel")
@@ -126,17 +127,18 @@ class Customer:
 
     @classmethod
     def from_model(cls, row: customer_models.Customer) -> Customer:
+        v = Loaded(row)
         return cls(
-            id=strawberry.ID(row.id),
-            account_number=row.account_number,
-            name=row.name,
-            email=row.email,
-            phone=row.phone,
-            rmr=Money(row.rmr_cents),
-            status=row.status,
-            version=row.version,
-            created_at=row.created_at,
-            updated_at=row.updated_at,
+            id=strawberry.ID(v["id"]),
+            account_number=v["account_number"],
+            name=v["name"],
+            email=v["email"],
+            phone=v["phone"],
+            rmr=Money(v["rmr_cents"]),
+            status=v["status"],
+            version=v["version"],
+            created_at=v["created_at"],
+            updated_at=v["updated_at"],
         )
 
 
@@ -154,12 +156,13 @@ class ContactAttempt:
 
     @classmethod
     def from_model(cls, row: case_models.ContactAttempt) -> ContactAttempt:
+        v = Loaded(row)
         return cls(
-            id=strawberry.ID(row.id),
-            channel=row.channel,
-            note=row.note,
-            at=row.at,
-            by_id=row.by_id,
+            id=strawberry.ID(v["id"]),
+            channel=v["channel"],
+            note=v["note"],
+            at=v["at"],
+            by_id=v["by_id"],
         )
 
 
@@ -184,13 +187,14 @@ class Credit:
 
     @classmethod
     def from_model(cls, row: case_models.Credit) -> Credit:
+        v = Loaded(row)
         return cls(
-            id=strawberry.ID(row.id),
-            amount=Money(row.amount_cents),
-            note=row.note,
-            at=row.at,
-            credit_reason_id=row.credit_reason_id,
-            by_id=row.by_id,
+            id=strawberry.ID(v["id"]),
+            amount=Money(v["amount_cents"]),
+            note=v["note"],
+            at=v["at"],
+            credit_reason_id=v["credit_reason_id"],
+            by_id=v["by_id"],
         )
 
 
@@ -277,27 +281,29 @@ class AtRiskCase:
 
     @classmethod
     def from_model(cls, row: case_models.AtRiskCase) -> AtRiskCase:
+        v = Loaded(row)
+        retained = v["rmr_retained_cents"]
         return cls(
-            id=strawberry.ID(row.id),
-            status=row.status,
-            risk_level=row.risk_level,
-            reported_at=row.reported_at,
-            follow_up_at=row.follow_up_at,
-            rmr_at_risk=Money(row.rmr_at_risk_cents),
-            rmr_retained=None if row.rmr_retained_cents is None else Money(row.rmr_retained_cents),
-            notes=row.notes,
-            closed_at=row.closed_at,
-            days_open=days_open(row.reported_at, row.closed_at, utcnow()),
-            version=row.version,
-            created_at=row.created_at,
-            updated_at=row.updated_at,
-            customer_id=row.customer_id,
-            reason_id=row.reason_id,
-            cause_id=row.cause_id,
-            resolution_id=row.resolution_id,
-            reported_by_id=row.reported_by_id,
-            assigned_to_id=row.assigned_to_id,
-            saved_by_id=row.saved_by_id,
+            id=strawberry.ID(v["id"]),
+            status=v["status"],
+            risk_level=v["risk_level"],
+            reported_at=v["reported_at"],
+            follow_up_at=v["follow_up_at"],
+            rmr_at_risk=Money(v["rmr_at_risk_cents"]),
+            rmr_retained=None if retained is None else Money(retained),
+            notes=v["notes"],
+            closed_at=v["closed_at"],
+            days_open=days_open(v["reported_at"], v["closed_at"], utcnow()),
+            version=v["version"],
+            created_at=v["created_at"],
+            updated_at=v["updated_at"],
+            customer_id=v["customer_id"],
+            reason_id=v["reason_id"],
+            cause_id=v["cause_id"],
+            resolution_id=v["resolution_id"],
+            reported_by_id=v["reported_by_id"],
+            assigned_to_id=v["assigned_to_id"],
+            saved_by_id=v["saved_by_id"],
         )
 
 

@@ -13,6 +13,7 @@ from atrisk.graphql.context import Info
 from atrisk.graphql.types.audit import HISTORY_DESCRIPTION, AuditEvent, history_of
 from atrisk.graphql.types.errors import NotFoundError, UserError, ValidationError
 from atrisk.models import picklists as models
+from atrisk.models.base import Loaded
 from atrisk.services.picklists import EntryRow
 
 strawberry.enum(
@@ -49,18 +50,19 @@ class AtRiskEntry:
 
     @classmethod
     def from_model(cls, row: models.AtRiskEntry | EntryRow) -> AtRiskEntry:
+        v = Loaded(row) if isinstance(row, models.AtRiskEntry) else row._mapping
         return cls(
-            id=strawberry.ID(row.id),
+            id=strawberry.ID(v["id"]),
             # The plain value: graphql-core serialises it with one dict lookup, while an
             # enum member makes Strawberry scan the enum's values for every row.
-            category=_CATEGORY_VALUES[row.category],
-            name=row.name,
-            description=row.description,
-            active=row.active,
-            position=row.position,
-            version=row.version,
-            created_at=row.created_at,
-            updated_at=row.updated_at,
+            category=_CATEGORY_VALUES[v["category"]],
+            name=v["name"],
+            description=v["description"],
+            active=v["active"],
+            position=v["position"],
+            version=v["version"],
+            created_at=v["created_at"],
+            updated_at=v["updated_at"],
         )
 
 
