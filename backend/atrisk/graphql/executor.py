@@ -1,4 +1,5 @@
-"""The executor: Strawberry's (graphql-core's), with a shorter way for plain leaf fields.
+"""The executor: Strawberry's (graphql-core's), with a shorter way for plain leaf fields;
+and `lean_resolvers`, which lets graphql-core call our plain resolvers directly.
 
 Most of a list's fields are plain attributes of scalar or enum type: a case's `id`,
 `status`, `rmrAtRisk`. graphql-core runs each through the same steps as a field with a
