@@ -154,10 +154,8 @@ class AtRiskExecutor(StrawberryGraphQLCoreExecutionContext):
     def _leaf(
         self, parent_type: GraphQLObjectType, details: FieldDetailsList
     ) -> Leaf | Typename | None:
-        node = details[0].node
-        if node.arguments:
-            return None
-        key = (parent_type.name, node.name.value)
+        # A plain field has no arguments, so validation has let none through to its node.
+        key = (parent_type.name, details[0].node.name.value)
         try:
             return self._leaves[key]
         except KeyError:
