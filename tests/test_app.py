@@ -5,14 +5,12 @@ import sys
 from pathlib import Path
 
 import httpx
-from alembic.autogenerate import compare_metadata
-from alembic.migration import MigrationContext
 
 from atrisk.app import create_app
 from atrisk.collector import YOUNG_THRESHOLD
 from atrisk.graphql.schema import schema
-from atrisk.models.base import Base
 from atrisk.settings import Settings
+from tests.utils.databases import schema_diff
 from tests.utils.server import ATRISK, free_port, server_env, start_command, stop, wait_until_ready
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -47,11 +45,8 @@ def test_schema_file_matches_the_code():
 
 
 async def test_migrations_match_the_models(db):
-    def diff(connection):
-        return compare_metadata(MigrationContext.configure(connection), Base.metadata)
-
     async with db.engine.connect() as connection:
-        assert await connection.run_sync(diff) == []
+        assert await connection.run_sync(schema_diff) == []
 
 
 def test_uvicorn_runs_the_app_factory_from_the_environment(sqlite_url, tmp_path):

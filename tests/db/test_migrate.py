@@ -8,25 +8,18 @@ from pathlib import Path
 
 import asyncpg
 import pytest
-from alembic.autogenerate import compare_metadata
-from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Connection, inspect, text
+from sqlalchemy import inspect, text
 
 from atrisk.db.database import Database
 from atrisk.db.migrate import MIGRATION_LOCK_KEY, alembic_config, downgrade, head_revision, upgrade
 from atrisk.domain.picklists import Category
-from atrisk.models.base import Base
 from atrisk.services import picklists
 from atrisk.services.companies import create_company, find_company
 from atrisk.settings import Settings
-from tests.utils.databases import _plain
+from tests.utils.databases import _plain, schema_diff
 from tests.utils.fixtures import settings_for
 from tests.utils.server import run_cli, start_cli
-
-
-def _schema_diff(connection: Connection) -> list[object]:
-    return list(compare_metadata(MigrationContext.configure(connection), Base.metadata))
 
 
 async def _inspect(settings: Settings) -> tuple[set[str], list[object], list[str]]:
@@ -35,7 +28,7 @@ async def _inspect(settings: Settings) -> tuple[set[str], list[object], list[str
     try:
         async with db.engine.connect() as connection:
             tables = set(await connection.run_sync(lambda c: inspect(c).get_table_names()))
-            diff = await connection.run_sync(_schema_diff)
+            diff = await connection.run_sync(schema_diff)
             revisions: list[str] = []
             if "alembic_version" in tables:
                 rows = await connection.execute(text("SELECT version_num FROM alembic_version"))

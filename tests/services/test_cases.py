@@ -499,7 +499,8 @@ async def test_the_queue_by_resolution_credit_reason_and_period(
     db, admin_caller, lists, other_company
 ):
     now = utcnow()
-    old = now - timedelta(days=40)
+    # At noon UTC, so that it falls on the same day in New York whatever the time now.
+    old = (now - timedelta(days=40)).replace(hour=12, minute=0, second=0, microsecond=0)
     # Reported at 03:00 UTC: still the evening before in New York.
     evening = (old - timedelta(days=1)).replace(hour=3, minute=0, second=0, microsecond=0)
 

@@ -10,7 +10,12 @@ from pathlib import Path
 
 import asyncpg
 import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from sqlalchemy import Connection, text
 from sqlalchemy.engine import make_url
+
+from atrisk.models.base import Base
 
 POSTGRES_ENV = "ATRISK_TEST_POSTGRES_URL"
 REQUIRE_ENV = "ATRISK_TEST_REQUIRE"  # comma-separated legs that must not skip: postgres,browser
@@ -80,3 +85,34 @@ async def fresh_database(kind: str, directory: Path) -> AsyncIterator[str]:
             yield url
     else:
         yield sqlite_url(directory)
+
+
+def schema_diff(connection: Connection) -> list[object]:
+    """How a migrated database differs from the models: Alembic's comparison, and on
+    PostgreSQL each column's collation, which Alembic leaves out."""
+    diff: list[object] = list(
+        compare_metadata(MigrationContext.configure(connection), Base.metadata)
+    )
+    if connection.dialect.name != "postgresql":
+        return diff
+    found = {
+        (table, column): collation
+        for table, column, collation in connection.execute(
+            text(
+                "SELECT table_name, column_name, collation_name FROM information_schema.columns "
+                "WHERE table_schema = current_schema() AND collation_name IS NOT NULL"
+            )
+        )
+    }
+    wanted = {
+        (table.name, column.name): collation
+        for table in Base.metadata.tables.values()
+        for column in table.columns
+        if (collation := getattr(column.type.dialect_impl(connection.dialect), "collation", None))
+    }
+    diff += [
+        ("collation", key, found.get(key), wanted.get(key))
+        for key in sorted(found.keys() | wanted.keys())
+        if found.get(key) != wanted.get(key)
+    ]
+    return diff

@@ -18,7 +18,8 @@ from contextlib import asynccontextmanager
 from contextvars import ContextVar
 from typing import Any
 
-from sqlalchemy import Executable, Row, event, text
+import orjson
+from sqlalchemy import Executable, Row, Table, event, insert, text
 from sqlalchemy import create_engine as create_sync_engine
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import DBAPIError
@@ -39,6 +40,9 @@ SQLITE_PRAGMAS = {
     "foreign_keys": "ON",
     "busy_timeout": "15000",
     "synchronous": "NORMAL",
+    # 16 MiB of pages a connection (the default is 2): an import writing 100,000 rows into
+    # tables with several indexes took three times as long with the default.
+    "cache_size": "-16384",
 }
 
 _BEGIN_OPTION = "atrisk_sqlite_begin"
@@ -63,6 +67,45 @@ def after_commit(session: AsyncSession, callback: Callable[[], None]) -> None:
     """Run `callback` once the transaction of `session` (from `Database.write`) has committed;
     never if it rolls back."""
     session.info.setdefault(_AFTER_COMMIT, []).append(callback)
+
+
+async def insert_rows(
+    session: AsyncSession, table: Table, rows: Sequence[Mapping[str, Any]]
+) -> None:
+    """Many rows into `table` in the transaction of `session`; every row names the same
+    columns, each value as an INSERT takes it (the column types' conversions apply).
+
+    On PostgreSQL the rows go as one JSON document that the server turns into rows of the
+    table's own type (json_populate_recordset): one statement, planned and checked once,
+    in two fifths of the time of an INSERT a row. On SQLite it is the driver's
+    executemany, one prepared statement already."""
+    if not rows:
+        return
+    dialect = session.get_bind().dialect
+    if dialect.name != "postgresql":
+        await session.execute(insert(table), list(rows))
+        return
+    columns = [table.c[key] for key in rows[0]]
+    if any(column.key != column.name for column in columns):
+        raise ValueError(f"insert_rows names columns by their key; {table.name} has others")
+    converted = [
+        (column.key, process)
+        for column in columns
+        if (process := column.type.dialect_impl(dialect).bind_processor(dialect)) is not None
+    ]
+    if converted:
+        copies = [dict(row) for row in rows]
+        for copy in copies:
+            for key, process in converted:
+                copy[key] = process(copy[key])
+        rows = copies
+    names = ", ".join(dialect.identifier_preparer.quote(column.name) for column in columns)
+    target = dialect.identifier_preparer.format_table(table)
+    statement = text(  # names from the table, quoted by the dialect; the rows are bound
+        f"INSERT INTO {target} ({names}) SELECT {names} "  # noqa: S608
+        f"FROM json_populate_recordset(NULL::{target}, CAST(:rows AS json))"
+    )
+    await session.execute(statement, {"rows": orjson.dumps(rows).decode()})
 
 
 class DatabaseUnreachable(RuntimeError):

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import enum
-import secrets
+import os
 from datetime import UTC, datetime
 from typing import Any, Generic, TypeVar
 
 from sqlalchemy import DateTime, Dialect, SmallInteger, String, Text, TypeDecorator
+from sqlalchemy.types import TypeEngine
 
 from atrisk.domain.accounts import Role
 from atrisk.domain.cases import CaseStatus, ContactChannel, RiskLevel
@@ -17,9 +18,24 @@ from atrisk.domain.picklists import Category
 E = TypeVar("E", bound=enum.Enum)
 
 
+_ID_BATCH = 256
+_ids: list[str] = []
+
+
 def new_id() -> str:
-    """An opaque, non-sequential id: 128 random bits, URL-safe."""
-    return secrets.token_hex(16)
+    """An opaque, non-sequential id: 128 random bits from the operating system, as 32 hex
+    digits. They are drawn _ID_BATCH at a time, one system call for all of them (an import
+    of 50,000 customers makes 100,000 ids, and one call each took a tenth of its time); a
+    forked process starts with none of its parent's."""
+    try:
+        return _ids.pop()
+    except IndexError:
+        block = os.urandom(16 * _ID_BATCH).hex()
+        _ids.extend([block[start : start + 32] for start in range(32, len(block), 32)])
+        return block[:32]
+
+
+os.register_at_fork(after_in_child=_ids.clear)
 
 
 def utcnow() -> datetime:
@@ -29,6 +45,14 @@ def utcnow() -> datetime:
 # A folded search key, compared byte by byte (PostgreSQL's "C" collation, SQLite's default):
 # one index serves both its ORDER BY and a prefix search (a range) on either database.
 SearchKey = Text().with_variant(Text(collation="C"), "postgresql")
+
+
+def byte_ordered(length: int) -> TypeEngine[str]:
+    """A string of at most `length` characters compared byte by byte on either database:
+    ids, codes and names a program wrote, where a language's collation orders nothing
+    better and costs much (an index of history events took two thirds of an import's time
+    under a UTF-8 collation, a third of that under "C")."""
+    return String(length).with_variant(String(length, collation="C"), "postgresql")
 
 
 def prefix_range(column: Any, prefix: str) -> Any:

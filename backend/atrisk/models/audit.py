@@ -11,7 +11,7 @@ from datetime import datetime
 from sqlalchemy import CheckConstraint, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from atrisk.db.types import UTCDateTime, new_id
+from atrisk.db.types import UTCDateTime, byte_ordered, new_id
 from atrisk.models.base import Base
 
 ACTOR_MAX_LENGTH = 300
@@ -33,15 +33,17 @@ class AuditEvent(Base):
         ),
     )
 
-    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
+    # The indexed columns compare byte by byte (see byte_ordered): every change writes an
+    # event into three indexes over them.
+    id: Mapped[str] = mapped_column(byte_ordered(32), primary_key=True, default=new_id)
     company_id: Mapped[str] = mapped_column(
-        String(32), ForeignKey("companies.id", ondelete="CASCADE")
+        byte_ordered(32), ForeignKey("companies.id", ondelete="CASCADE")
     )
     at: Mapped[datetime] = mapped_column(UTCDateTime)
-    actor: Mapped[str] = mapped_column(String(ACTOR_MAX_LENGTH))
+    actor: Mapped[str] = mapped_column(byte_ordered(ACTOR_MAX_LENGTH))
     action: Mapped[str] = mapped_column(String(16))
-    entity_type: Mapped[str] = mapped_column(String(16))
-    entity_id: Mapped[str] = mapped_column(String(32))
+    entity_type: Mapped[str] = mapped_column(byte_ordered(16))
+    entity_id: Mapped[str] = mapped_column(byte_ordered(32))
     entity_label: Mapped[str] = mapped_column(String(LABEL_MAX_LENGTH))
     # The entity's version after the change (None: it has none, or it was deleted).
     entity_version: Mapped[int | None] = mapped_column(Integer, nullable=True)

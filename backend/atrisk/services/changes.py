@@ -30,10 +30,10 @@ from dataclasses import dataclass
 from datetime import datetime
 
 import orjson
-from sqlalchemy import Table, func, insert, select, update
+from sqlalchemy import Table, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from atrisk.db.database import after_commit, before_commit
+from atrisk.db.database import after_commit, before_commit, insert_rows
 from atrisk.db.types import new_id, utcnow
 from atrisk.domain.changes import AREA_OF, Action, Area, Entity
 from atrisk.models.audit import LABEL_MAX_LENGTH, AuditEvent
@@ -267,7 +267,7 @@ async def _insert_events(session: AsyncSession, recorded: list[Change]) -> None:
     table: Table = AuditEvent.__table__  # type: ignore[assignment]
     for start in range(0, len(recorded), _EVENT_CHUNK):
         rows = [event_row(change, at) for change in recorded[start : start + _EVENT_CHUNK]]
-        await session.execute(insert(table), rows)
+        await insert_rows(session, table, rows)
 
 
 async def _write_events(session: AsyncSession) -> None:

@@ -22,11 +22,11 @@ from dataclasses import dataclass
 from itertools import islice
 from typing import Any, cast
 
-from sqlalchemy import Table, bindparam, insert, select, update
+from sqlalchemy import Table, bindparam, select, update
 from sqlalchemy import text as sql_text
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from atrisk.db.database import Database
+from atrisk.db.database import Database, insert_rows
 from atrisk.db.types import new_id, utcnow
 from atrisk.domain.changes import Action, Area, Entity
 from atrisk.domain.customers import CustomerStatus
@@ -271,7 +271,7 @@ async def _write(session: AsyncSession, plan: _Plan) -> None:
     """One chunk's customers (core statements, no ORM objects) and then its events."""
     table = cast(Table, Customer.__table__)
     if plan.inserts:
-        await session.execute(insert(table), plan.inserts)
+        await insert_rows(session, table, plan.inserts)
     if plan.updates:
         await session.execute(update(table).where(table.c.id == bindparam("row_id")), plan.updates)
     for change in plan.recorded:
