@@ -28,6 +28,7 @@ import logging
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from typing import NamedTuple
 
 import orjson
 from sqlalchemy import Table, func, select, update
@@ -62,9 +63,9 @@ NOTICE_MAX_BYTES = 7900
 CHANGES_PER_COMPANY_MAX = 100
 
 
-@dataclass(frozen=True, slots=True)
-class FieldChange:
-    """One field of a change, its old and new value as text (None: empty)."""
+class FieldChange(NamedTuple):
+    """One field of a change, its old and new value as text (None: empty). A named tuple:
+    an import makes a quarter of a million, and a tuple is made in a third of the time."""
 
     field: str
     before: str | None
@@ -113,6 +114,17 @@ def diff(before: Mapping[str, object], after: Mapping[str, object]) -> tuple[Fie
         if old != new:
             changed.append(FieldChange(field, old, new))
     return tuple(changed)
+
+
+def created(after: Mapping[str, object]) -> tuple[FieldChange, ...]:
+    """The fields of a new entity that hold a value, each from empty: `diff({}, after)`."""
+    return tuple(
+        [
+            FieldChange(field, None, as_text(value))
+            for field, value in after.items()
+            if value is not None
+        ]
+    )
 
 
 Subscriber = Callable[[Change], None]
