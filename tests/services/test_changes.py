@@ -10,6 +10,7 @@ from sqlalchemy import func, select, update
 
 from atrisk.db.database import Database
 from atrisk.domain.changes import Action, Area, Entity
+from atrisk.domain.customers import CustomerStatus
 from atrisk.domain.picklists import Category
 from atrisk.models.audit import AuditEvent
 from atrisk.models.picklists import AtRiskEntry
@@ -127,3 +128,22 @@ async def test_flushed_events_are_written_in_the_transaction_and_rolled_back_wit
     assert "Entry 3" in next(e.changes for e in events if e.entity_id == "e3")
     # Every change still reaches the subscribers after the commit.
     assert [c.entity_id for c in published] == [f"e{n}" for n in range(25)]
+
+
+def test_diff_names_each_changed_field_as_text():
+    before = {"name": "Old", "rmr": "10.00", "status": CustomerStatus.ACTIVE, "email": None}
+    after = {"name": "New", "rmr": "10.00", "status": CustomerStatus.CANCELLED, "email": "a@b.c"}
+    assert changes.diff(before, after) == (
+        changes.FieldChange("name", "Old", "New"),
+        changes.FieldChange("status", "ACTIVE", "CANCELLED"),
+        changes.FieldChange("email", None, "a@b.c"),
+    )
+
+
+def test_diff_from_nothing_names_each_field_that_holds_a_value():
+    after = {"name": "New", "phone": None, "active": False, "status": CustomerStatus.ACTIVE}
+    assert changes.diff({}, after) == (
+        changes.FieldChange("name", None, "New"),
+        changes.FieldChange("active", None, "false"),
+        changes.FieldChange("status", None, "ACTIVE"),
+    )

@@ -107,24 +107,22 @@ def as_text(value: object) -> str | None:
 
 
 def diff(before: Mapping[str, object], after: Mapping[str, object]) -> tuple[FieldChange, ...]:
-    """The fields whose value differs, in the order of `after`."""
+    """The fields whose value differs, in the order of `after`; from nothing (a new
+    entity), each field that holds a value."""
+    if not before:
+        return tuple(
+            [
+                FieldChange(field, None, as_text(new))
+                for field, new in after.items()
+                if new is not None
+            ]
+        )
     changed: list[FieldChange] = []
     for field, value in after.items():
         old, new = as_text(before.get(field)), as_text(value)
         if old != new:
             changed.append(FieldChange(field, old, new))
     return tuple(changed)
-
-
-def created(after: Mapping[str, object]) -> tuple[FieldChange, ...]:
-    """The fields of a new entity that hold a value, each from empty: `diff({}, after)`."""
-    return tuple(
-        [
-            FieldChange(field, None, as_text(value))
-            for field, value in after.items()
-            if value is not None
-        ]
-    )
 
 
 Subscriber = Callable[[Change], None]

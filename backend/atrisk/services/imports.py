@@ -333,7 +333,5 @@ def _change(
         after["version"],
         actor=actor,
         label=after["name"],
-        fields=changes.diff(_shown(before), _shown(after))
-        if before
-        else changes.created(_shown(after)),
+        fields=changes.diff(_shown(before) if before else {}, _shown(after)),
     )
