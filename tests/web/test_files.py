@@ -55,7 +55,9 @@ async def test_an_import_creates_then_updates_by_account_number(client):
         client,
         HEADER
         + "a-1,Jane Doe,jane@x.example,555 0100,59.90,\r\n"
-        + "A-2,John Smith,,,30.00,CANCELLED\r\n"
+        + "\r\n"  # blank rows, and one of only spaces, are passed over
+        + " , ,,, ,\t\r\n"
+        + "A-2,John Smith,,,30.00,cancelled\r\n"
         + "A-3,New One,,,0,\r\n",
     )
     assert again.json() == {"rows": 3, "created": 1, "updated": 2, "unchanged": 0, "dryRun": False}
