@@ -65,7 +65,8 @@ CHANGES_PER_COMPANY_MAX = 100
 
 class FieldChange(NamedTuple):
     """One field of a change, its old and new value as text (None: empty). A named tuple:
-    an import makes a quarter of a million, and a tuple is made in a third of the time."""
+    an import makes a quarter of a million, and one is made in 60% of a frozen
+    dataclass's time."""
 
     field: str
     before: str | None
