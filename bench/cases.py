@@ -318,7 +318,9 @@ async def _before_an_assigned_case(app: Any) -> str | None:
     """The cursor after which the queue's next row is an assigned case."""
     first = orjson.loads(await call(app, "POST", "/graphql", graphql_body(QUEUE, {"first": 200})))
     nodes = first["data"]["atRiskCases"]["nodes"]
-    at = next(index for index, node in enumerate(nodes) if node["assignedTo"] is not None)
+    at = next((index for index, node in enumerate(nodes) if node["assignedTo"]), None)
+    if at is None:
+        raise RuntimeError("the queue's first 200 open cases have no assignee to count with")
     if at == 0:
         return None
     before = orjson.loads(await call(app, "POST", "/graphql", graphql_body(QUEUE, {"first": at})))

