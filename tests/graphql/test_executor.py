@@ -1,6 +1,7 @@
-"""The executor's shorter ways: plain leaf fields answered from their attribute and plain
-resolvers called directly. Every answer, error and order must be what Strawberry's usual
-way gives; the shorter way must be the one taken."""
+"""The executor's shorter ways: plain leaf fields answered from their attribute, object
+values completed in one step and plain resolvers called directly. Every answer, error
+and order must be what Strawberry's usual way gives; the shorter way must be the one
+taken."""
 
 from __future__ import annotations
 
@@ -30,6 +31,16 @@ class Colour(enum.Enum):
 class Child:
     id: strawberry.ID
     name: str | None
+
+
+@strawberry.interface
+class Named:
+    name: str
+
+
+@strawberry.type
+class Other(Named):  # implements an interface: its type checks `is_type_of`
+    size: int
 
 
 class Refuse(BasePermission):
@@ -109,15 +120,36 @@ class Query:
     def one(self) -> Node:
         return node(1)
 
+    @strawberry.field
+    def maybe_one(self, there: bool = True) -> Node | None:
+        return node(2) if there else None
+
+    @strawberry.field
+    def others(self) -> list[Other]:
+        return [Other(name=f"o{number}", size=number) for number in range(3)]
+
+    @strawberry.field
+    def named(self) -> Named:
+        return Other(name="n", size=1)
+
+    @strawberry.field
+    def not_an_other(self) -> Other:
+        return Child(id=strawberry.ID("x"), name="x")  # type: ignore[return-value]
+
 
 class Counting(AtRiskExecutor):
     """Counts the fields that took graphql-core's usual way (a resolve info each)."""
 
     usual = 0
+    objects = 0  # objects completed graphql-core's way
 
     def build_resolve_info(self, *args: Any, **kwargs: Any) -> Any:
         type(self).usual += 1
         return super().build_resolve_info(*args, **kwargs)
+
+    def complete_object_value(self, *args: Any, **kwargs: Any) -> Any:
+        type(self).objects += 1
+        return super().complete_object_value(*args, **kwargs)
 
 
 def schemas() -> tuple[strawberry.Schema, strawberry.Schema]:
@@ -147,6 +179,9 @@ QUERIES = [
     "{ nodes { first: label ...F second: id } } fragment F on Node { count label colour }",
     "{ nodes { child { name } id child { id } } }",
     "{ __typename one { __typename } }",
+    "{ maybeOne { id child { name } } none: maybeOne(there: false) { id } }",
+    "{ others { name size __typename } named { name __typename ... on Other { size } } }",
+    "{ notAnOther { name } one { id } }",
 ]
 
 
@@ -167,6 +202,17 @@ def test_plain_leaves_take_no_resolve_info() -> None:
     Counting.usual = 0
     run(ours, f"{{ nodes(count: 50) {{ {LEAVES} }} }}")
     assert Counting.usual == 1  # `nodes` alone: none of the 500 leaves under it
+
+
+def test_objects_are_completed_in_one_step_unless_their_type_checks_is_type_of() -> None:
+    _, ours = schemas()
+    Counting.objects = 0
+    data, _ = run(ours, "{ nodes(count: 20) { id child { id } later { id } } maybeOne { id } }")
+    assert len(data["nodes"]) == 20
+    assert Counting.objects == 0
+    data, _ = run(ours, "{ others { name } named { name } }")
+    assert len(data["others"]) == 3
+    assert Counting.objects == 3 + 1
 
 
 def test_an_object_with_an_error_takes_the_usual_way_whole() -> None:
