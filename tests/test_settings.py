@@ -22,6 +22,7 @@ def test_operations_defaults_differ_by_environment() -> None:
         assert settings.workers == 1
         assert settings.db_wait_seconds == 30
         assert settings.db_connect_timeout == 5
+        assert settings.db_pool_size == 16
         assert settings.shutdown_timeout == 30
 
 
@@ -31,12 +32,14 @@ def test_operations_values_are_read() -> None:
             "ATRISK_WORKERS": "4",
             "ATRISK_DB_WAIT_SECONDS": "0",
             "ATRISK_DB_CONNECT_TIMEOUT": "2",
+            "ATRISK_DB_POOL_SIZE": "40",
             "ATRISK_SHUTDOWN_TIMEOUT": "60",
             "ATRISK_LOG_FORMAT": " JSON ",
         }
     )
     assert (settings.workers, settings.db_wait_seconds, settings.db_connect_timeout) == (4, 0, 2)
     assert (settings.shutdown_timeout, settings.log_format) == (60, "json")
+    assert settings.db_pool_size == 40
 
 
 @pytest.mark.parametrize(
@@ -46,6 +49,7 @@ def test_operations_values_are_read() -> None:
         ("ATRISK_WORKERS", "many", "ATRISK_WORKERS must be a whole number"),
         ("ATRISK_DB_WAIT_SECONDS", "-1", "ATRISK_DB_WAIT_SECONDS must be between 0 and 3600"),
         ("ATRISK_DB_CONNECT_TIMEOUT", "0", "ATRISK_DB_CONNECT_TIMEOUT must be between 1 and 120"),
+        ("ATRISK_DB_POOL_SIZE", "0", "ATRISK_DB_POOL_SIZE must be between 1 and 200"),
         ("ATRISK_SHUTDOWN_TIMEOUT", "0", "ATRISK_SHUTDOWN_TIMEOUT must be between 1 and 3600"),
         ("ATRISK_LOG_FORMAT", "xml", "ATRISK_LOG_FORMAT must be json or text"),
         ("ATRISK_LOG_LEVEL", "loud", "ATRISK_LOG_LEVEL must be DEBUG, INFO, WARNING, ERROR or"),

