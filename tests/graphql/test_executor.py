@@ -17,7 +17,7 @@ from strawberry.extensions import SchemaExtension
 from strawberry.permission import BasePermission
 from strawberry.types import Info
 
-from atrisk.graphql.executor import AtRiskExecutor, LeanResolver, lean_resolvers
+from atrisk.graphql.executor import AtRiskExecutor, LeanResolver, lean_resolvers, weakly
 from atrisk.graphql.schema import schema as product_schema
 
 
@@ -133,6 +133,16 @@ class Query:
         return Other(name="n", size=1)
 
     @strawberry.field
+    async def gathered(self, info: Info) -> list[int]:
+        async def number(value: int) -> int:
+            await asyncio.sleep(0)
+            return value
+
+        helpers = info._raw_info.async_helpers
+        helpers.track([number(0)])
+        return list(await helpers.gather([number(1), number(2)]))
+
+    @strawberry.field
     def not_an_other(self) -> Other:
         return Child(id=strawberry.ID("x"), name="x")  # type: ignore[return-value]
 
@@ -182,6 +192,7 @@ QUERIES = [
     "{ maybeOne { id child { name } } none: maybeOne(there: false) { id } }",
     "{ others { name size __typename } named { name __typename ... on Other { size } } }",
     "{ notAnOther { name } one { id } }",
+    "{ gathered }",
 ]
 
 
@@ -269,3 +280,20 @@ def test_a_schema_with_exception_handlers_keeps_strawberrys_resolvers() -> None:
     schema = strawberry.Schema(query=Query, execution_context_class=AtRiskExecutor)
     schema.schema_converter._exception_handler_specs = (object(),)  # type: ignore[assignment]
     assert lean_resolvers(schema) == 0
+
+
+def test_the_resolvers_helpers_hold_the_executor_weakly() -> None:
+    _, ours = schemas()
+    data, errors = run(ours, "{ gathered }")
+    assert (data, errors) == ({"gathered": [1, 2]}, [])
+
+    class Holder:
+        def method(self, value: int) -> int:
+            return value + 1
+
+    holder = Holder()
+    call = weakly(holder.method)
+    assert call(1) == 2
+    del holder
+    with pytest.raises(RuntimeError, match="the execution has ended"):
+        call(1)
