@@ -297,7 +297,7 @@ def measure_import(run: CasesBench, urls: dict[str, str], ids: dict[str, str]) -
     with serving("graphql", urls["import"], "cases-import") as server:
         headers = {**sign_in(server), "content-type": "text/csv"}
         # What the phases before wrote goes to disk first, so that neither side of the
-        # comparison pays for their writeback (without it, runs measured 2.3 s and 4.0 s).
+        # comparison pays for their writeback (runs of one code measured 2.3 s to 4.0 s).
         os.sync()
         started = time.monotonic()
         response = httpx.post(
