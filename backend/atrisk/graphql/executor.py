@@ -37,7 +37,6 @@ from typing import Any, cast
 import strawberry
 from graphql import (
     GraphQLEnumType,
-    GraphQLNonNull,
     GraphQLObjectType,
     GraphQLOutputType,
     GraphQLResolveInfo,
@@ -152,16 +151,15 @@ class Plan:
 def plain_object(return_type: GraphQLOutputType) -> GraphQLObjectType | None:
     """The object type of a value of `return_type` (T or T!) that is completed in one step,
     or None when it takes the usual way (lists, leaves, unions, types with `is_type_of`)."""
-    inner = return_type.of_type if isinstance(return_type, GraphQLNonNull) else return_type
+    inner = get_nullable_type(return_type)
     if isinstance(inner, GraphQLObjectType) and inner.is_type_of is None:
         return inner
     return None
 
 
-# Per schema: id of an output type -> the type (so that its id is not reused meanwhile) and
-# what plain_object says of it.
+# Per schema: output type (types compare by identity) -> what plain_object says of it.
 _OBJECTS: weakref.WeakKeyDictionary[
-    GraphQLSchema, dict[int, tuple[GraphQLOutputType, GraphQLObjectType | None]]
+    GraphQLSchema, dict[GraphQLOutputType, GraphQLObjectType | None]
 ] = weakref.WeakKeyDictionary()
 # Per schema: (type name, field name) -> the field's Leaf, or None for the usual way.
 _LEAVES: weakref.WeakKeyDictionary[GraphQLSchema, dict[tuple[str, str], Leaf | Typename | None]] = (
@@ -243,10 +241,10 @@ class AtRiskExecutor(StrawberryGraphQLCoreExecutionContext):
             and result is not Undefined
             and not isinstance(result, Exception)
         ):
-            held = self._objects.get(id(return_type))
-            if held is None or held[0] is not return_type:
-                held = self._objects[id(return_type)] = (return_type, plain_object(return_type))
-            object_type = held[1]
+            try:
+                object_type = self._objects[return_type]
+            except KeyError:
+                object_type = self._objects[return_type] = plain_object(return_type)
             if object_type is not None:
                 fields, deferred, _ = self.collect_subfields(object_type, field_details_list)
                 if not deferred:
